@@ -1,0 +1,59 @@
+# One command builds everything, one tests everything. See README.md.
+#   make site          build the whole site (and every PDF) into site/
+#   make test          run the whole test suite
+#   make serve         live preview for writers and translators (http://127.0.0.1:8000)
+#   make translations  translation status per language (STRICT=1 to fail on gaps)
+#   make release       signed, verifiable bundles and offline editions in dist/
+#   make bench         build time, page weight and PDF size report
+#   make check         the quality gates (accessibility, HTML, links, reproducibility)
+#   make lock          re-pin requirements.txt from requirements.in
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs
+# Reproducible output: dates inside the site and PDFs come from the last commit, not the clock.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+
+.PHONY: site test serve translations release bench check lock clean setup setup-test screenshots
+
+setup: $(STAMP)
+	@tools/bootstrap.sh site
+
+setup-test: $(STAMP)
+	@tools/bootstrap.sh test
+
+$(STAMP): requirements.txt
+	@tools/bootstrap.sh site
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	touch $@
+
+# Build into a staging directory and swap it in only when the build succeeded, so that a failed
+# build never leaves a half-written site/ behind.
+site: setup
+	rm -rf .site.new
+	$(MKDOCS) build --strict --site-dir .site.new
+	rm -rf .site.old; if [ -d site ]; then mv site .site.old; fi
+	mv .site.new site
+	rm -rf .site.old
+	@echo "Site built in site/ (open site/index.html or serve the folder)."
+
+serve: setup
+	$(MKDOCS) serve --dev-addr 127.0.0.1:8000
+
+test: setup-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+screenshots: setup-test
+	$(BIN)/python tools/screenshots.py $(PAGES)
+
+lock: $(STAMP)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
+
+clean:
+	rm -rf site .site.new .site.old dist build .cache .pytest_cache

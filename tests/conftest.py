@@ -1,0 +1,122 @@
+"""Shared fixtures: one built site per test session, a loopback server, a browser.
+
+Unit tests (tests/unit) need none of these. Site, browser and PDF tests share a single
+`mkdocs build` of the real sources (``built_site``); set GP_SITE_DIR to reuse a site that
+`make site` already built.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+LANGUAGES = ("en", "fa", "fr")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+sys.path.insert(0, str(ROOT))
+
+
+def run_mkdocs(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`mkdocs …` with the project's interpreter; returns the completed process (never raises)."""
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", *args], cwd=cwd, env=full_env,
+        capture_output=True, text=True,
+    )
+
+
+def english_pages() -> list[str]:
+    """Source paths of every English page, relative to docs/en (e.g. 'policy-primer/index.md')."""
+    return sorted(p.relative_to(DOCS / "en").as_posix() for p in (DOCS / "en").rglob("*.md"))
+
+
+def built_path(site: Path, language: str, source: str) -> Path:
+    """Where the page built from docs/<language>/<source> lands in the site."""
+    html = source[:-3] + ".html"
+    return site / html if language == "en" else site / language / html
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    prebuilt = os.environ.get("GP_SITE_DIR")
+    if prebuilt:
+        return Path(prebuilt).resolve()
+    site = tmp_path_factory.mktemp("site") / "site"
+    result = run_mkdocs("build", "--strict", "--site-dir", str(site))
+    if result.returncode != 0:
+        pytest.fail(f"mkdocs build failed:\n{result.stderr[-4000:]}")
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _SubPathHandler(_QuietHandler):
+    """Serves the site under PREFIX only, like a mirror under a sub-path; 404 elsewhere."""
+
+    prefix = "/mirror/"
+
+    def translate_path(self, path):
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_the_mirror__")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+
+@pytest.fixture(scope="session")
+def http_site(built_site):
+    """The built site served at http://127.0.0.1:<port>/mirror/ (a sub-path, as on a mirror)."""
+    handler = functools.partial(_SubPathHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/mirror/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is required for browser tests: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def docs_copy(tmp_path) -> Path:
+    """A throwaway copy of the project sources, to break on purpose."""
+    target = tmp_path / "project"
+    target.mkdir()
+    for name in ("mkdocs.yml", "docs", "overrides", "hooks", "data", "print"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        elif source.exists():
+            shutil.copy2(source, target / name)
+    return target
