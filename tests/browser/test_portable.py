@@ -43,8 +43,8 @@ def test_language_switcher_works(page, http_site, built_site, where):
 
 
 def _search(page, query: str) -> list[str]:
-    page.click("label[for='__search']")
     box = page.locator("input[data-md-component='search-query']")
+    box.click()
     box.fill(query)
     # Material reads the query on keyup; fill() on non-US text sends no key events.
     box.dispatch_event("keyup")
