@@ -2,7 +2,10 @@
    expects (postMessage to the page, importScripts) — the code the original shim inlined. */
 "use strict";
 (function () {
-  var worker = document.currentScript.getAttribute("data-worker");
+  var self = document.currentScript;
+  var worker = self.getAttribute("data-worker");
+  // Material's worker finds its own address as the first <script src> of this document
+  self.parentNode.removeChild(self);
   window.postMessage = function (message, origin) { parent.postMessage(message, origin || "*"); };
   window.importScripts = function () {
     return Array.prototype.reduce.call(arguments, function (chain, url) {

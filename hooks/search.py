@@ -1,0 +1,71 @@
+"""Search per language, forgiving of how people type, on http and from disk.
+
+One job: each language has its own small search index, built for how its readers type.
+
+* static-i18n leaves one index of every language at ``search/search_index.json``, fetched by
+  every page. After the build this hook splits it: ``search/`` keeps the English entries and
+  ``fa/search/``, ``fr/search/`` get their own (``.json`` for http, ``.js`` for file://, as
+  Material's offline plugin does). Pages point Material at their language's folder through
+  ``__config.base`` (overrides/main.html), so a Dari reader downloads and searches Dari only.
+* Each index names the lunr "language" ``gp``: Material's worker then loads
+  ``assets/javascripts/lunr/min/lunr.gp.min.js``, our pipeline (normalise, stop words, Persian
+  plural stemming) — the same functions the page applies to the query (see that file).
+* The separator does not split on the Persian half-space: «زن‌ها» stays one token, normalised
+  to «زن», so «زن‌ها», «زن ها» and «زنها» all find it.
+* Configuration: ``extra.search`` in mkdocs.yml (separator, field boosts).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+
+def split_index(combined: dict, languages: list[str], default: str) -> dict[str, list[dict]]:
+    """Entries of the combined index per language, with locations relative to that language."""
+    per_language: dict[str, list[dict]] = {language: [] for language in languages}
+    others = [language for language in languages if language != default]
+    for entry in combined.get("docs", []):
+        location = entry["location"]
+        language = next((l for l in others if location.startswith(f"{l}/")), default)
+        if language != default:
+            location = location[len(language) + 1:]
+        per_language[language].append({**entry, "location": location})
+    return per_language
+
+
+def index_config(settings: dict) -> dict:
+    return {
+        "lang": ["gp"],
+        "separator": settings.get("separator", r"[\s\-]+"),
+        "pipeline": ["trimmer", "stopWordFilter", "stemmer"],
+        "fields": settings.get("fields", {"title": {"boost": 1000.0}, "text": {"boost": 1.0}, "tags": {"boost": 1000000.0}}),
+    }
+
+
+def write_index(folder: Path, config: dict, docs: list[dict]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    data = json.dumps({"config": config, "docs": docs}, ensure_ascii=False, separators=(",", ":"))
+    (folder / "search_index.json").write_text(data, encoding="utf-8")
+    # file:// cannot fetch JSON; Material loads this script instead (see the offline plugin)
+    (folder / "search_index.js").write_text(f"var __index = {data}", encoding="utf-8")
+
+
+@event_priority(-200)  # after static-i18n merged the languages and the offline plugin ran
+def on_post_build(config):
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and getattr(i18n, "building", False):
+        return
+    site = Path(config.site_dir)
+    combined_path = site / "search" / "search_index.json"
+    if not combined_path.exists():
+        return
+    combined = json.loads(combined_path.read_text(encoding="utf-8"))
+    languages = list(i18n.build_languages) if i18n is not None else ["en"]
+    default = i18n.default_language if i18n is not None else "en"
+    settings = index_config(config.extra.get("search") or {})
+    for language, docs in split_index(combined, languages, default).items():
+        folder = site / "search" if language == default else site / language / "search"
+        write_index(folder, settings, docs)
