@@ -32,14 +32,10 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	touch $@
 
-# Build into a staging directory and swap it in only when the build succeeded, so that a failed
-# build never leaves a half-written site/ behind.
+# tools/build.py builds into a staging folder and swaps it in only when the build succeeded:
+# a failed build never leaves a half-written site/ behind.
 site: setup
-	rm -rf .site.new
-	$(MKDOCS) build --strict --site-dir .site.new
-	rm -rf .site.old; if [ -d site ]; then mv site .site.old; fi
-	mv .site.new site
-	rm -rf .site.old
+	$(BIN)/python tools/build.py --site-dir site
 	@echo "Site built in site/ (open site/index.html or serve the folder)."
 
 serve: setup

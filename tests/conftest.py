@@ -120,3 +120,56 @@ def docs_copy(tmp_path) -> Path:
         elif source.exists():
             shutil.copy2(source, target / name)
     return target
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def nginx_site(built_site, tmp_path_factory):
+    """The built site served by nginx (Debian package) on loopback with the deploy recipes of
+    deploy/: at the root of one server and under /mirror/ of another. Yields both base URLs."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.fail("nginx is required for these tests: apt-get install nginx-light")
+    work = tmp_path_factory.mktemp("nginx")
+    root_port, mirror_port = _free_port(), _free_port()
+    site = str(built_site)
+
+    def recipe(name: str) -> str:
+        text = (ROOT / "deploy" / name).read_text(encoding="utf-8")
+        return text.replace("/srv/gender-persecution/site", site)
+
+    server = recipe("nginx-site.conf").replace("listen 80;", f"listen 127.0.0.1:{root_port};")
+    server = server.replace("listen [::]:80;", "")
+    mirror = f"server {{\n listen 127.0.0.1:{mirror_port};\n root {work};\n{recipe('nginx-mirror-subpath.conf')}\n}}\n"
+    temp = "".join(f"{kind}_temp_path {work}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (work / "nginx.conf").write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"worker_processes 1;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\ndaemon off;\n"
+        "events {}\nhttp {\n include /etc/nginx/mime.types;\n default_type application/octet-stream;\n"
+        + temp + server + mirror + "}\n",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen([nginx, "-c", str(work / "nginx.conf"), "-p", str(work)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    import time
+    import urllib.request
+
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{root_port}/index.html", timeout=1)
+            break
+        except Exception:
+            if process.poll() is not None:
+                pytest.fail("nginx did not start:\n" + process.stdout.read().decode() +
+                            (work / "error.log").read_text(errors="replace"))
+            time.sleep(0.05)
+    yield {"root": f"http://127.0.0.1:{root_port}/", "mirror": f"http://127.0.0.1:{mirror_port}/mirror/"}
+    process.terminate()
+    process.wait(timeout=10)

@@ -1,0 +1,101 @@
+"""Translation status on a temporary copy of the docs: provenance, staleness, parity, glossary."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from hooks import translations as tr
+from tests.conftest import DOCS
+
+PAGE = "safe-exit-guide/documents.md"
+
+
+@pytest.fixture
+def docs(tmp_path):
+    copy = tmp_path / "docs"
+    shutil.copytree(DOCS, copy)
+    return copy
+
+
+def test_current_translations_are_unreviewed_not_outdated(docs):
+    report = tr.build_report(docs)
+    for language in ("fa", "fr"):
+        totals = report.totals(language)
+        assert totals["outdated"] == 0 and totals["missing"] == 0, report.pages[language]
+
+
+def test_english_change_makes_translations_outdated(docs):
+    english = docs / "en" / PAGE
+    english.write_text(english.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+    for language in ("fa", "fr"):
+        status = tr.page_status(docs, language, PAGE)
+        assert status.state == "outdated"
+        assert status.english_now == tr.source_hash(english) != status.translated_from
+
+
+def test_stamping_and_reviewing(docs):
+    english = docs / "en" / PAGE
+    english.write_text(english.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+    translated = docs / "fa" / PAGE
+    tr.stamp(translated, docs)
+    assert tr.page_status(docs, "fa", PAGE).state == "unreviewed"
+    translated.write_text(translated.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"),
+                          encoding="utf-8")
+    assert tr.page_status(docs, "fa", PAGE).state == "up-to-date"
+
+
+def test_a_deleted_translation_is_missing(docs):
+    (docs / "fr" / PAGE).unlink()
+    assert tr.page_status(docs, "fr", PAGE).state == "missing"
+
+
+def test_parity_names_file_and_line_of_what_was_lost(docs):
+    path = docs / "fr" / PAGE
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    heading = next(i for i, l in enumerate(lines) if l.startswith("## "))
+    footnote = next(i for i, l in enumerate(lines) if "[^" in l and not l.startswith("[^"))
+    lines[heading] = lines[heading][3:]  # a heading becomes a paragraph
+    lines[footnote] = lines[footnote].replace("[^", "[", 1)  # a footnote call is lost
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = tr.parity_problems(docs, "fr", PAGE)
+    assert any(f"docs/fr/{PAGE}:" in p and "headings" in p for p in problems), problems
+    assert any("footnotes" in p and f"docs/en/{PAGE}:" in p for p in problems), problems
+
+
+def test_glossary_variant_and_arabic_letters_are_reported(docs):
+    path = docs / "fa" / PAGE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\nاین گذرنامه در دادگاه است و يک كتاب.\n", encoding="utf-8")
+    problems = tr.glossary_problems(docs, "fa", PAGE)
+    line = len((text + "\n").splitlines()) + 1
+    assert any(f":{line}: «گذرنامه»" in p and "«پاسپورت»" in p for p in problems), problems
+    assert any("«دادگاه»" in p for p in problems)
+    assert any("«ي»" in p for p in problems) and any("«ك»" in p for p in problems)
+
+
+def test_glossary_check_respects_word_boundaries(docs):
+    path = docs / "fa" / PAGE
+    path.write_text(path.read_text(encoding="utf-8") + "\nدادستان و پروتوکول استانبول.\n", encoding="utf-8")
+    assert not [p for p in tr.glossary_problems(docs, "fa", PAGE) if "استان" in p]
+
+
+def test_status_command_strict_mode(docs, capsys):
+    assert tr.main(["status", "--docs", str(docs)]) == 0
+    assert tr.main(["status", "--docs", str(docs), "--strict"]) == 1  # nothing is reviewed yet
+    out = capsys.readouterr().out
+    assert "fa (Dari):" in out and "UNREVIEWED" in out
+
+
+def test_dari_sources_have_no_arabic_letters():
+    offenders = [f"{p.relative_to(DOCS)}:{n}" for p in (DOCS / "fa").rglob("*.md")
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if tr.ARABIC_LETTERS.search(line)]
+    assert not offenders, offenders
+
+
+def test_every_english_page_has_a_dari_and_a_french_counterpart():
+    english = tr.english_pages()
+    for language in ("fa", "fr"):
+        missing = [p for p in english if not (DOCS / language / p).exists()]
+        assert not missing, f"{language}: {missing}"
