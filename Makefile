@@ -44,6 +44,15 @@ serve: setup
 test: setup-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The status of every translation; STRICT=1 fails unless all are current, reviewed and pass the checks.
+translations: setup
+	$(BIN)/python -m hooks.translations status $(if $(STRICT),--strict,)
+
+# Signed bundles, PDFs and offline (ZIM) editions in dist/. Needs RELEASE_SIGNING_KEY_FILE, and a
+# site built with the matching RELEASE_PUBLIC_KEY (or extra.release.public_key in mkdocs.yml).
+release: site
+	$(BIN)/python -m hooks.release build --site site --dist dist
+
 screenshots: setup-test
 	$(BIN)/python tools/screenshots.py $(PAGES)
 

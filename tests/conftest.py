@@ -51,12 +51,26 @@ def built_path(site: Path, language: str, source: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
+def release_key(tmp_path_factory) -> dict:
+    """A throwaway signing key for this test session (never the publisher's)."""
+    import base64
+
+    from hooks.release import SecretKey
+
+    seed = os.urandom(32)
+    path = tmp_path_factory.mktemp("keys") / "release.key"
+    path.write_text(base64.b64encode(seed).decode())
+    return {"file": path, "public": SecretKey(seed).public_key_text}
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, release_key) -> Path:
     prebuilt = os.environ.get("GP_SITE_DIR")
     if prebuilt:
         return Path(prebuilt).resolve()
     site = tmp_path_factory.mktemp("site") / "site"
-    result = run_mkdocs("build", "--strict", "--site-dir", str(site))
+    result = run_mkdocs("build", "--strict", "--site-dir", str(site),
+                        env={"RELEASE_PUBLIC_KEY": release_key["public"]})
     if result.returncode != 0:
         pytest.fail(f"mkdocs build failed:\n{result.stderr[-4000:]}")
     return site
@@ -130,46 +144,59 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Nginx:
+    """nginx (Debian package) serving a directory on loopback with the recipes of deploy/: at
+    the root of one server (``.root``) and under /mirror/ of another (``.mirror``)."""
+
+    def __init__(self, directory: Path, work: Path):
+        import time
+        import urllib.request
+
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not Path(nginx).exists():
+            pytest.fail("nginx is required for these tests: apt-get install nginx-light")
+        root_port, mirror_port = _free_port(), _free_port()
+
+        def recipe(name: str) -> str:
+            text = (ROOT / "deploy" / name).read_text(encoding="utf-8")
+            return text.replace("/srv/gender-persecution/site", str(directory))
+
+        server = recipe("nginx-site.conf").replace("listen 80;", f"listen 127.0.0.1:{root_port};")
+        server = server.replace("listen [::]:80;", "")
+        mirror = f"server {{\n listen 127.0.0.1:{mirror_port};\n root {work};\n{recipe('nginx-mirror-subpath.conf')}\n}}\n"
+        temp = "".join(f"{kind}_temp_path {work}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        (work / "nginx.conf").write_text(
+            ("user root;\n" if os.geteuid() == 0 else "")
+            + f"worker_processes 1;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\ndaemon off;\n"
+            "events {}\nhttp {\n include /etc/nginx/mime.types;\n default_type application/octet-stream;\n"
+            + temp + server + mirror + "}\n",
+            encoding="utf-8",
+        )
+        self.process = subprocess.Popen([nginx, "-c", str(work / "nginx.conf"), "-p", str(work)],
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.root = f"http://127.0.0.1:{root_port}/"
+        self.mirror = f"http://127.0.0.1:{mirror_port}/mirror/"
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(self.root + "index.html", timeout=1)
+                return
+            except Exception:
+                if self.process.poll() is not None:
+                    pytest.fail("nginx did not start:\n" + self.process.stdout.read().decode()
+                                + (work / "error.log").read_text(errors="replace"))
+                time.sleep(0.05)
+        pytest.fail("nginx did not answer")
+
+    def __getitem__(self, key: str) -> str:
+        return getattr(self, key)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def nginx_site(built_site, tmp_path_factory):
-    """The built site served by nginx (Debian package) on loopback with the deploy recipes of
-    deploy/: at the root of one server and under /mirror/ of another. Yields both base URLs."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        pytest.fail("nginx is required for these tests: apt-get install nginx-light")
-    work = tmp_path_factory.mktemp("nginx")
-    root_port, mirror_port = _free_port(), _free_port()
-    site = str(built_site)
-
-    def recipe(name: str) -> str:
-        text = (ROOT / "deploy" / name).read_text(encoding="utf-8")
-        return text.replace("/srv/gender-persecution/site", site)
-
-    server = recipe("nginx-site.conf").replace("listen 80;", f"listen 127.0.0.1:{root_port};")
-    server = server.replace("listen [::]:80;", "")
-    mirror = f"server {{\n listen 127.0.0.1:{mirror_port};\n root {work};\n{recipe('nginx-mirror-subpath.conf')}\n}}\n"
-    temp = "".join(f"{kind}_temp_path {work}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (work / "nginx.conf").write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"worker_processes 1;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\ndaemon off;\n"
-        "events {}\nhttp {\n include /etc/nginx/mime.types;\n default_type application/octet-stream;\n"
-        + temp + server + mirror + "}\n",
-        encoding="utf-8",
-    )
-    process = subprocess.Popen([nginx, "-c", str(work / "nginx.conf"), "-p", str(work)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    import time
-    import urllib.request
-
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{root_port}/index.html", timeout=1)
-            break
-        except Exception:
-            if process.poll() is not None:
-                pytest.fail("nginx did not start:\n" + process.stdout.read().decode() +
-                            (work / "error.log").read_text(errors="replace"))
-            time.sleep(0.05)
-    yield {"root": f"http://127.0.0.1:{root_port}/", "mirror": f"http://127.0.0.1:{mirror_port}/mirror/"}
-    process.terminate()
-    process.wait(timeout=10)
+    server = Nginx(built_site, tmp_path_factory.mktemp("nginx"))
+    yield server
+    server.stop()

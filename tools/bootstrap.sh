@@ -20,6 +20,7 @@ if [ "${1:-site}" = test ]; then
   have_cmd nginx || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
   have_cmd pdftotext || need+=(poppler-utils)
   have_cmd java || need+=(default-jre-headless)
+  have_cmd minisign || need+=(minisign)
 fi
 
 [ ${#need[@]} -eq 0 ] && exit 0
