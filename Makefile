@@ -53,6 +53,15 @@ translations: setup
 release: site
 	$(BIN)/python -m hooks.release build --site site --dist dist
 
+# Page weight, build speed and PDF sizes (tools/bench.py); RUNS=n for the medians.
+bench: setup-test
+	$(BIN)/python tools/bench.py --runs $(or $(RUNS),3)
+
+# The quality gates: accessibility (axe), valid HTML (Nu), links (LinkChecker), PDF/UA,
+# reproducibility. Also part of `make test`.
+check: setup-test
+	$(BIN)/python -m pytest tests/quality $(PYTEST_ARGS)
+
 screenshots: setup-test
 	$(BIN)/python tools/screenshots.py $(PAGES)
 

@@ -46,7 +46,8 @@ log = get_plugin_logger("pdf")
 
 ROOT = Path(__file__).resolve().parent.parent
 PRINT_DIR = ROOT / "print"
-CACHE_DIR = ROOT / ".cache" / "pdf"
+# PDF_CACHE_DIR lets a second build render everything again (the reproducibility test does).
+CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR") or ROOT / ".cache" / "pdf")
 DOWNLOADS = "downloads"
 PLACEHOLDER = re.compile(
     r'<div class="gp-pdf-slot" data-publication="([a-z0-9-]+)" data-language="([a-z]{2})"></div>'

@@ -1,0 +1,46 @@
+"""PDF/UA: every PDF is tagged, declares its language and shows its title; checked with pdfua
+(PyPI, the machine-checkable subset of PDF/UA-1). What pdfua still reports is written to
+build/reports/pdfua.json for the closing note."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pikepdf
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def pdfs(built_site):
+    found = sorted((built_site / "downloads").glob("*.pdf"))
+    assert len(found) == 12
+    return found
+
+
+def test_structure_tree_language_and_displayed_title(pdfs):
+    for path in pdfs:
+        with pikepdf.open(path) as pdf:
+            root = pdf.Root
+            assert "/StructTreeRoot" in root, path.name
+            assert str(root.Lang) == path.stem.rsplit(".", 1)[1], path.name
+            assert bool(root.ViewerPreferences.DisplayDocTitle), path.name
+            assert str(pdf.docinfo.Title), path.name
+
+
+def test_pdfua_checker(pdfs):
+    results = {}
+    for path in pdfs:
+        run = subprocess.run([sys.executable, "-m", "pdfua", "check", str(path), "--format", "json"],
+                             capture_output=True, text=True)
+        try:
+            results[path.name] = json.loads(run.stdout)
+        except json.JSONDecodeError:
+            results[path.name] = {"output": run.stdout[-2000:], "errors": run.stderr[-2000:], "exit": run.returncode}
+    report = ROOT / "build" / "reports" / "pdfua.json"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    assert all("exit" not in r for r in results.values()), "pdfua could not read a PDF"
