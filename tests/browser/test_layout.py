@@ -1,0 +1,35 @@
+"""No page is wider than a phone screen (390 px), in any language: a right-to-left page that
+overflows is shifted off screen, which is only seen in a browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import LANGUAGES, built_path, english_pages
+
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll('article *')]
+    .map(e => [e, e.getBoundingClientRect()])
+    .filter(([e, r]) => r.width > 0 && (r.left < -1 || r.right > width + 1))
+    .map(([e, r]) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(r.left)}..${Math.round(r.right)}`);
+  return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 3)};
+}"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_page_overflows_a_phone_screen(browser, http_site, built_site, language):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    problems = []
+    for source in english_pages():
+        if source == "404.md":
+            continue
+        path = built_path(built_site, language, source).relative_to(built_site).as_posix()
+        page.goto(http_site + path)
+        page.wait_for_load_state("load")
+        state = page.evaluate(OVERFLOW)
+        if state["scroll"] > state["width"] or state["wide"]:
+            problems.append(f"{path}: {state}")
+    context.close()
+    assert not problems, "\n".join(problems)
