@@ -18,9 +18,7 @@ Writes build/reports/bench.json and prints a summary in Markdown.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import json
 import os
 import shutil
@@ -28,10 +26,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from localserver import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "build" / "reports"
@@ -65,17 +64,6 @@ def kind_of(path: str) -> str:
 
 def gz(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6, mtime=0))
-
-
-def serve(site: Path):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}/"
 
 
 def weigh(site: Path, label: str, directory_urls: bool = False) -> dict:

@@ -8,11 +8,10 @@ Serves site/ on loopback and writes build/screenshots/<lang>-<page>-<width>.png 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
+
+from localserver import serve
 
 from playwright.sync_api import sync_playwright
 
@@ -24,17 +23,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 DEFAULT_PAGES = ["index.html", "afghanistan-report/chronology.html", "404.html"]
 WIDTHS = {"desktop": 1280, "phone": 390}
-
-
-def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}/"
 
 
 def main(pages: list[str]) -> None:

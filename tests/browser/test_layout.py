@@ -1,4 +1,5 @@
-"""No page is wider than a phone screen (390 px), in any language: a right-to-left page that
+"""Every page of every language, opened in a real browser under a sub-path (/mirror/), loads all
+its assets (no 404) and is no wider than a phone screen (390 px): a right-to-left page that
 overflows is shifted off screen, which is only seen in a browser."""
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ OVERFLOW = """() => {
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_no_page_overflows_a_phone_screen(browser, http_site, built_site, language):
+def test_every_page_loads_its_assets_and_fits_a_phone(browser, http_site, built_site, language):
     context = browser.new_context(viewport={"width": 390, "height": 800})
     page = context.new_page()
     problems = []
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     for source in english_pages():
         if source == "404.md":
             continue

@@ -53,3 +53,20 @@ def test_unknown_page_size_is_a_clear_error():
 
     with pytest.raises(PluginError, match="page_size"):
         pdf.pdf_settings(Config())
+
+
+def test_us_letter_can_be_chosen(tmp_path):
+    from pypdf import PdfReader
+
+    class Config:
+        extra = {"pdf": {"page_size": "letter"}}
+
+    settings = pdf.pdf_settings(Config())
+    assert settings["page_size"] == "letter"
+    html = TINY.replace("<head>", "<head><style>@page { size: letter; }</style>")
+    target = tmp_path / "letter.pdf"
+    pdf_render.render_pdf(html, str(target), "id")
+    box = PdfReader(target).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    # the book template takes the configured size
+    assert "@page { size: {{ page_size }}; }" in (pdf.PRINT_DIR / "book.html").read_text(encoding="utf-8")
