@@ -35,10 +35,15 @@ PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 # --------------------------------------------------------------------------- strings
 
 
-@lru_cache(maxsize=1)
 def load_strings() -> dict[str, dict[str, str]]:
-    """All interface strings, keyed by id then language; raises on a missing translation."""
-    with STRINGS_FILE.open(encoding="utf-8") as handle:
+    """All interface strings, keyed by id then language; raises on a missing translation.
+    Cached until the file changes (a live preview picks up edited strings)."""
+    return _load_strings(STRINGS_FILE, STRINGS_FILE.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _load_strings(path: Path, mtime: int) -> dict[str, dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle) or {}
     problems = []
     for key, translations in data.items():
@@ -53,7 +58,7 @@ def load_strings() -> dict[str, dict[str, str]]:
                 problems.append(f"{key}: no '{language}' text")
     if problems:
         raise PluginError(
-            f"{STRINGS_FILE.relative_to(ROOT)}: interface strings missing a language:\n  "
+            f"{path.relative_to(ROOT)}: interface strings missing a language:\n  "
             + "\n  ".join(problems)
             + "\nAdd the missing translation (every string needs en, fa and fr)."
         )
@@ -111,8 +116,7 @@ def current_language(config) -> str:
 
 
 def on_config(config):
-    load_strings.cache_clear()  # a live-reload picks up edited strings
-    load_strings()
+    load_strings()  # stop at once if a string lacks a language
 
 
 def on_env(env, config, files):

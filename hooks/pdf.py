@@ -240,7 +240,7 @@ def _normalise(path: PurePosixPath) -> str:
     return "/".join(parts)
 
 
-def assemble(book: Book, config, site_dir: Path, environment: jinja2.Environment, settings: dict) -> None:
+def assemble(book: Book, config, environment: jinja2.Environment, settings: dict) -> None:
     root = language_root(config, book.language)
     by_file = {}
     for chapter in book.chapters:
@@ -385,7 +385,6 @@ def fill_download_slots(site_dir: Path, config, facts: list[PdfFacts] | None) ->
     environment = config.theme.get_env()
     template = environment.get_template("partials/pdf-download.html")
     by_key = {f"{f.language}/{f.publication}": f for f in facts or []}
-    languages = [l for l in ("en", "fa", "fr")]
     for page in site_dir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         if "gp-pdf-slot" not in text:
@@ -407,7 +406,7 @@ def fill_download_slots(site_dir: Path, config, facts: list[PdfFacts] | None) ->
                     "language_name": ui[f"language_name_{language}"],
                     "language": language,
                 }
-            return template.render(pdf=view, ui=ui, reader=reader, languages=languages)
+            return template.render(pdf=view, ui=ui, reader=reader)
 
         page.write_text(PLACEHOLDER.sub(box, text), encoding="utf-8")
 
@@ -458,7 +457,7 @@ def on_post_build(config):
         loader=jinja2.FileSystemLoader(str(PRINT_DIR)), autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    languages = [language for language in (i18n.build_languages if i18n else ["en"])]
+    languages = list(i18n.build_languages) if i18n else ["en"]
     books = []
     for language in languages:
         root = site_dir / language_root(config, language)
@@ -468,7 +467,7 @@ def on_post_build(config):
             if missing:
                 raise PluginError(f"PDF of {language}/{publication}: built pages missing: {missing}")
             book = Book(publication, language, chapters)
-            assemble(book, config, site_dir, environment, settings)
+            assemble(book, config, environment, settings)
             books.append(book)
     facts = build_pdfs(books, site_dir, settings)
     # What mirrors and tests can read; without timings, so that the site stays reproducible.

@@ -36,12 +36,8 @@ def test_a_missing_translation_stops_the_build_naming_the_key(tmp_path, monkeypa
     strings.write_text("quick_exit:\n  en: Exit this page\n  fr: Quitter cette page\n", encoding="utf-8")
     monkeypatch.setattr(language, "STRINGS_FILE", strings)
     monkeypatch.setattr(language, "ROOT", tmp_path)
-    language.load_strings.cache_clear()
-    try:
-        with pytest.raises(PluginError, match=r"quick_exit: no 'fa' text"):
-            language.load_strings()
-    finally:
-        language.load_strings.cache_clear()
+    with pytest.raises(PluginError, match=r"quick_exit: no 'fa' text"):
+        language.load_strings()
 
 
 @pytest.mark.parametrize("date,lang,expected", [
