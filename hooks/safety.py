@@ -132,10 +132,10 @@ def markdown_problems(text: str, source: str) -> list[str]:
     return problems
 
 
-def html_problems(html: str, source: str) -> list[str]:
+def html_problems(html: str | BeautifulSoup, source: str) -> list[str]:
     """The same rules on the rendered page content (without line numbers)."""
     problems = []
-    soup = BeautifulSoup(html, "html.parser")
+    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
     for element in soup.find_all(True):
         name = element.name.lower()
         if name in ("script", "iframe", "object", "embed", "style", "link", "form", "base", "meta",
@@ -150,8 +150,8 @@ def html_problems(html: str, source: str) -> list[str]:
     return problems
 
 
-def mark_external_links(html: str) -> str:
-    soup = BeautifulSoup(html, "html.parser")
+def mark_external_links(html: str | BeautifulSoup) -> str:
+    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
     changed = False
     for link in soup.find_all("a", href=True):
         if REMOTE.match(link["href"]) or link["href"].startswith(("http:", "https:")):
@@ -159,7 +159,7 @@ def mark_external_links(html: str) -> str:
             if not {"noopener", "noreferrer"} <= rel:
                 link["rel"] = sorted(rel | {"noopener", "noreferrer"})
                 changed = True
-    return str(soup) if changed else html
+    return str(soup) if changed or not isinstance(html, str) else html
 
 
 # --------------------------------------------------------------------------- MkDocs events
@@ -178,7 +178,8 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    problems = html_problems(html, f"{Path(config.docs_dir).name}/{page.file.src_uri}")
+    soup = BeautifulSoup(html, "html.parser")  # parsed once for both jobs
+    problems = html_problems(soup, f"{Path(config.docs_dir).name}/{page.file.src_uri}")
     if problems:
         raise PluginError("Unsafe content stopped the build:\n  " + "\n  ".join(problems))
-    return mark_external_links(html)
+    return mark_external_links(soup)

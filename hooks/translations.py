@@ -31,6 +31,7 @@ import hashlib
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -211,7 +212,13 @@ def parity_problems(docs: Path, language: str, page: str) -> list[str]:
 
 
 def load_glossary() -> list[dict]:
-    with GLOSSARY_FILE.open(encoding="utf-8") as handle:
+    """The glossary, read again only when the file changes."""
+    return _read_glossary(GLOSSARY_FILE, GLOSSARY_FILE.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _read_glossary(path: Path, mtime: int) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle) or []
 
 
