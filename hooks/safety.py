@@ -150,8 +150,9 @@ def html_problems(html: str | BeautifulSoup, source: str) -> list[str]:
     return problems
 
 
-def mark_external_links(html: str | BeautifulSoup) -> str:
-    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
+def mark_external_links(html: str, soup: BeautifulSoup | None = None) -> str:
+    """`html` with rel="noopener noreferrer" on external links (`soup`: html already parsed)."""
+    soup = soup if soup is not None else BeautifulSoup(html, "html.parser")
     changed = False
     for link in soup.find_all("a", href=True):
         if REMOTE.match(link["href"]) or link["href"].startswith(("http:", "https:")):
@@ -159,7 +160,7 @@ def mark_external_links(html: str | BeautifulSoup) -> str:
             if not {"noopener", "noreferrer"} <= rel:
                 link["rel"] = sorted(rel | {"noopener", "noreferrer"})
                 changed = True
-    return str(soup) if changed or not isinstance(html, str) else html
+    return str(soup) if changed else html
 
 
 # --------------------------------------------------------------------------- MkDocs events
@@ -182,4 +183,4 @@ def on_page_content(html, page, config, files):
     problems = html_problems(soup, f"{Path(config.docs_dir).name}/{page.file.src_uri}")
     if problems:
         raise PluginError("Unsafe content stopped the build:\n  " + "\n  ".join(problems))
-    return mark_external_links(soup)
+    return mark_external_links(html, soup)
