@@ -135,7 +135,7 @@ def build_report(docs: Path = DOCS, languages=TRANSLATIONS) -> Report:
 def stamp(path: Path, docs: Path = DOCS) -> str:
     """Record in a translated page that it translates the current English version."""
     relative = path.resolve().relative_to(docs.resolve())
-    language, page = relative.parts[0], Path(*relative.parts[1:]).as_posix()
+    page = Path(*relative.parts[1:]).as_posix()  # the same path under docs/en
     now = source_hash(docs / SOURCE_LANGUAGE / page)
     text = path.read_text(encoding="utf-8")
     match = FRONT_MATTER.match(text)

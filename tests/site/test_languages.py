@@ -4,7 +4,7 @@ the other languages."""
 from __future__ import annotations
 
 import re
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
