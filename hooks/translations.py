@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import re
 import sys
 from dataclasses import dataclass, field
@@ -133,7 +134,15 @@ def build_report(docs: Path = DOCS, languages=TRANSLATIONS) -> Report:
 
 
 def stamp(path: Path, docs: Path = DOCS) -> str:
-    """Record in a translated page that it translates the current English version."""
+    """Record in a translated page that it translates the current English version.
+
+    When the recorded version changes, ``reviewed`` goes back to false: whatever a reviewer
+    checked was the old text, not this one. The rest of the front matter is kept as written
+    (ruamel.yaml round trip)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
     relative = path.resolve().relative_to(docs.resolve())
     page = Path(*relative.parts[1:]).as_posix()  # the same path under docs/en
     now = source_hash(docs / SOURCE_LANGUAGE / page)
@@ -141,15 +150,21 @@ def stamp(path: Path, docs: Path = DOCS) -> str:
     match = FRONT_MATTER.match(text)
     if not match:
         raise SystemExit(f"{path}: no front matter to stamp")
-    block = match.group(1)
-    if re.search(r"^translation:", block, re.M):
-        if re.search(r"^  source:.*$", block, re.M):
-            block = re.sub(r"^  source:.*$", f"  source: {now}", block, count=1, flags=re.M)
-        else:
-            block = re.sub(r"^translation:.*$", f"translation:\n  source: {now}", block, count=1, flags=re.M)
-    else:
-        block += f"translation:\n  source: {now}\n  reviewed: false\n"
-    path.write_text(f"---\n{block}---\n" + text[match.end():], encoding="utf-8")
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold a translator's long description
+    data = yaml.load(match.group(1))
+    provenance = data.get("translation")
+    if not isinstance(provenance, dict):
+        provenance = data["translation"] = CommentedMap()
+    if str(provenance.get("source") or "") != now or "reviewed" not in provenance:
+        provenance["reviewed"] = False
+    # quoted: a version made only of digits (or digits and an "e") must stay a string
+    provenance["source"] = DoubleQuotedScalarString(now)
+    provenance.move_to_end("reviewed")
+    out = io.StringIO()
+    yaml.dump(data, out)
+    path.write_text(f"---\n{out.getvalue()}---\n" + text[match.end():], encoding="utf-8")
     return now
 
 

@@ -46,6 +46,33 @@ def test_stamping_and_reviewing(docs):
     assert tr.page_status(docs, "fa", PAGE).state == "up-to-date"
 
 
+def test_restamping_a_reviewed_page_makes_it_unreviewed(docs):
+    """A reviewer checked the old text; after the English changed and the translator updated and
+    stamped the page, nobody has reviewed the new text (readers and the PDF cover must say so)."""
+    translated = docs / "fa" / PAGE
+    tr.stamp(translated, docs)
+    translated.write_text(translated.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"),
+                          encoding="utf-8")
+    assert tr.page_status(docs, "fa", PAGE).state == "up-to-date"
+    english = docs / "en" / PAGE
+    english.write_text(english.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+    assert tr.page_status(docs, "fa", PAGE).state == "outdated"
+    tr.stamp(translated, docs)
+    status = tr.page_status(docs, "fa", PAGE)
+    assert status.state == "unreviewed" and status.reviewed is False
+
+
+def test_stamping_keeps_the_rest_of_the_front_matter(docs):
+    translated = docs / "fa" / PAGE
+    before = tr.front_matter(translated.read_text(encoding="utf-8"))
+    body = translated.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    tr.stamp(translated, docs)
+    after = tr.front_matter(translated.read_text(encoding="utf-8"))
+    assert {k: v for k, v in after.items() if k != "translation"} == \
+        {k: v for k, v in before.items() if k != "translation"}
+    assert translated.read_text(encoding="utf-8").split("\n---\n", 1)[1] == body
+
+
 def test_a_deleted_translation_is_missing(docs):
     (docs / "fr" / PAGE).unlink()
     assert tr.page_status(docs, "fr", PAGE).state == "missing"
