@@ -1,16 +1,17 @@
-"""Content cannot run code, load anything or leak what a reader reads.
+"""The friendly layer of content safety: the Markdown source is checked, with file and line.
 
-One job: what a writer or translator puts in Markdown is text, never code or a tracker.
+One job: tell a writer or translator, before anything is built, what in their file would be
+removed or refused and what to write instead. It is not the boundary: the sanitiser
+(publishing/sanitise.py) is, and it keeps whatever slips past this check harmless. This check
+reads the whole file, not line by line, so a tag split over two lines is seen; it ignores code
+(fenced blocks as CommonMark opens them, and inline code), and it applies the same rules as the
+sanitiser (the same allow-list, the same URL parsing), so the two agree.
 
-* The build stops, naming the file and line, on raw HTML that could execute or load something:
-  ``<script>``, ``<iframe>``, ``<object>``, ``<style>``, forms, any ``on…=`` attribute, ``style``
-  attributes, ``javascript:``/``data:``/``vbscript:`` addresses, and images, media or styles from
-  another host — in raw HTML, in Markdown links and images, in ``{ attribute lists }`` and in
-  ``/// html`` blocks. Only an allow-list of harmless elements and attributes passes.
-* The rendered page is checked again (defence in depth, e.g. against an extension's output).
-* Links to other sites stay plain links, marked ``rel="noopener noreferrer"``; every page also
-  carries ``<meta name="referrer" content="no-referrer">`` (see overrides/main.html), so following
-  a citation does not tell the other site which page was being read.
+The build stops on: raw HTML outside the allow-list, comments and CDATA (except the site's own
+markers such as ``<!-- gp:corrections -->``), event attributes, ``style``, ``rel``, ``data-*``
+and theme ids/classes (``__…``, ``md-…``, ``gp-…``) in raw HTML, ``{ attribute lists }`` and
+``/// html`` blocks; links that are not relative, ``#…``, ``http:`` or ``https:``; images and
+other loaded files from outside the site.
 """
 
 from __future__ import annotations
@@ -18,152 +19,141 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+import yaml
 from mkdocs.exceptions import PluginError
 
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
-    "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
-    "pre", "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "wbr", "aside",
-}
-ALLOWED_ATTRIBUTES = {
-    "class", "id", "dir", "lang", "title", "href", "src", "alt", "width", "height", "markdown",
-    "datetime", "colspan", "rowspan", "scope", "open", "cite", "start", "reversed", "type",
-    "hreflang", "translate", "role", "headers", "abbr", "span", "loading",
-}
-URL_ATTRIBUTES = {"href", "src", "cite", "srcset", "poster", "data", "action", "formaction", "xlink:href", "background"}
-BAD_SCHEME = re.compile(r"^\s*(javascript|data|vbscript|file):", re.I)
-REMOTE = re.compile(r"^\s*([a-z][a-z0-9+.-]*:)?//", re.I)
+from publishing.sanitise import ALLOWED_TAGS, GLOBAL_ATTRIBUTES, TAG_ATTRIBUTES, THEME_NAMES, inside_site, link_target
 
-TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+SITE_MARKERS = re.compile(r"<!--\s*gp:[a-z-]+\s*-->")
+FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}(?=[^`]*$)|~{3,})")
+INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
+ODD_MARKUP = re.compile(r"<!--|<!\[CDATA\[|<\?|<![a-zA-Z]")
 ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
 MD_LINK = re.compile(r"(!?)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)>?")
-MD_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(\s|$)")
-ATTR_LIST = re.compile(r"\{:?\s*([^}]*)\}")
-HTML_BLOCK = re.compile(r"^\s*///\s*html\s*\|\s*(.+)$")
-INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
 AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]*)>")
+ATTR_LIST = re.compile(r"\{:?\s*([^}\n]*)\}")
+HTML_BLOCK = re.compile(r"^ {0,3}///\s*html\s*\|\s*([^\n]+)\n((?:[ \t]+\S[^\n]*\n)*)", re.M)
+LOADED = {"src", "srcset", "poster", "data", "action", "formaction", "background", "xlink:href", "cite"}
 
 
-def _strip_code(lines: list[str]) -> list[tuple[int, str]]:
-    """(line number, text) of a Markdown source without fenced blocks and inline code."""
-    result, fence = [], None
-    for number, line in enumerate(lines, start=1):
-        stripped = line.lstrip()
-        if fence is None and stripped.startswith(("```", "~~~")):
-            fence = stripped[:3]
-            continue
-        if fence is not None:
-            if stripped.startswith(fence):
+def without_code(text: str) -> str:
+    """The text with code blanked out (same length, same line breaks), so offsets keep lines."""
+    lines = text.splitlines(keepends=True)
+    out, fence = [], None
+    for line in lines:
+        if fence is None:
+            opener = FENCE_OPEN.match(line)
+            if opener:
+                fence = opener.group(1)
+                out.append("\n" if line.endswith("\n") else "")
+                continue
+            out.append(line)
+        else:
+            if re.match(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$", line):
                 fence = None
-            continue
-        result.append((number, INLINE_CODE.sub("", line)))
-    return result
+            out.append("\n" if line.endswith("\n") else "")
+    blanked = "".join(out)
+    return INLINE_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), blanked)
 
 
-def _check_attributes(attributes: dict[str, str], where: str) -> list[str]:
-    problems = []
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def attribute_problems(tag: str, attributes: dict[str, str]) -> list[str]:
+    found = []
+    allowed = GLOBAL_ATTRIBUTES | TAG_ATTRIBUTES.get(tag, set()) | {"markdown"}
     for name, value in attributes.items():
         lower = name.lower()
         if lower.startswith("on"):
-            problems.append(f"{where}: event-handler attribute '{name}' can run code")
+            found.append(f"event attribute '{name}' runs code; content cannot run code")
         elif lower == "style":
-            problems.append(f"{where}: 'style' attribute (inline styles can load remote images; "
-                            "use a class and overrides/assets/stylesheets/site.css)")
-        elif lower not in ALLOWED_ATTRIBUTES and not lower.startswith(("data-", "aria-")):
-            problems.append(f"{where}: attribute '{name}' is not allowed in content")
-        if lower in URL_ATTRIBUTES and value:
-            problems += _check_url(value, where, loads=lower != "href" and lower != "cite")
-    return problems
-
-
-def _check_url(url: str, where: str, loads: bool) -> list[str]:
-    if BAD_SCHEME.match(url):
-        return [f"{where}: '{url[:40]}' — javascript:, data:, vbscript: and file: addresses are not allowed"]
-    if loads and REMOTE.match(url):
-        return [f"{where}: '{url[:60]}' would be loaded from another host (a tracker for readers); "
-                "put the file in docs/ and link it relatively"]
-    return []
-
-
-def _parse_attributes(text: str) -> dict[str, str]:
-    found = {}
-    for name, value in ATTRIBUTE.findall(text):
-        found[name] = value.strip("\"'") if value else ""
+            found.append("'style' is not allowed (it can load images from other sites); use a "
+                         "class styled in overrides/assets/stylesheets/site.css")
+        elif lower in ("id", "class") and any(THEME_NAMES.match(v) for v in value.split()):
+            found.append(f"{lower} '{value}' belongs to the theme or the site (names starting with "
+                         "__, md- or gp-); choose another name")
+        elif lower == "href" and link_target(value) is None:
+            found.append(f"link '{value[:60]}' is not allowed: write a relative address, #…, "
+                         "or a full http(s):// address")
+        elif lower in LOADED and (lower != "src" or inside_site(value) is None):
+            found.append(f"'{name}={value[:60]}' would load something from outside the site (a "
+                         "tracker for readers); put the file in docs/ and link it relatively")
+        elif lower not in allowed:
+            found.append(f"attribute '{name}' is not allowed on <{tag}>")
     return found
 
 
-def _check_tag(name: str, attributes_text: str, where: str) -> list[str]:
-    problems = []
-    if name.lower() not in ALLOWED_TAGS:
-        problems.append(f"{where}: <{name}> is not allowed in content (it can run code, load "
-                        "something or change the page); write Markdown instead")
-    problems += _check_attributes(_parse_attributes(attributes_text), where)
-    return problems
+def _parse_attributes(text: str) -> dict[str, str]:
+    return {name: value.strip("\"'") if value else "" for name, value in ATTRIBUTE.findall(text)}
 
 
 def markdown_problems(text: str, source: str) -> list[str]:
-    """Every unsafe construct in a page's Markdown, as 'file:line: reason'."""
-    problems = []
-    for number, line in _strip_code(text.splitlines()):
-        where = f"{source}:{number}"
-        for url in AUTOLINK.findall(line):  # <https://…> is a Markdown link, not an HTML tag
-            problems += _check_url(url, where, loads=False)
-        line = AUTOLINK.sub("", line)
-        for closing, name, attributes in TAG.findall(line):
-            if not closing:
-                problems += _check_tag(name, attributes, where)
-        for bang, url in MD_LINK.findall(line):
-            problems += _check_url(url, where, loads=bool(bang))
-        reference = MD_REFERENCE.match(line)
-        if reference:
-            problems += _check_url(reference.group(1), where, loads=False)
-        for attributes in ATTR_LIST.findall(line):
-            if "=" in attributes:
-                problems += _check_attributes(_parse_attributes(attributes), where)
-        block = HTML_BLOCK.match(line)
-        if block:
-            spec = block.group(1).strip()
-            name = re.match(r"[a-zA-Z][\w-]*", spec)
-            if name:
-                problems += _check_tag(name.group(0), re.sub(r"^[\w-]+(\.[\w-]+|#[\w-]+)*", "", spec).strip("[] "), where)
-    return problems
-
-
-def html_problems(html: str | BeautifulSoup, source: str) -> list[str]:
-    """The same rules on the rendered page content (without line numbers)."""
-    problems = []
-    soup = html if isinstance(html, BeautifulSoup) else BeautifulSoup(html, "html.parser")
-    for element in soup.find_all(True):
-        name = element.name.lower()
-        if name in ("script", "iframe", "object", "embed", "style", "link", "form", "base", "meta",
-                    "frame", "frameset", "applet", "svg", "math"):
-            problems.append(f"{source}: the rendered page contains <{name}>")
-        for attribute, value in element.attrs.items():
-            value = " ".join(value) if isinstance(value, list) else str(value)
-            if attribute.lower().startswith("on") or attribute.lower() == "style":
-                problems.append(f"{source}: the rendered page has a '{attribute}' attribute on <{name}>")
-            elif attribute.lower() in URL_ATTRIBUTES:
-                problems += _check_url(value, source, loads=attribute.lower() not in ("href", "cite"))
-    return problems
-
-
-def mark_external_links(html: str, soup: BeautifulSoup | None = None) -> str:
-    """`html` with rel="noopener noreferrer" on external links (`soup`: html already parsed)."""
-    soup = soup if soup is not None else BeautifulSoup(html, "html.parser")
-    changed = False
-    for link in soup.find_all("a", href=True):
-        if REMOTE.match(link["href"]) or link["href"].startswith(("http:", "https:")):
-            rel = set(link.get("rel") or [])
-            if not {"noopener", "noreferrer"} <= rel:
-                link["rel"] = sorted(rel | {"noopener", "noreferrer"})
-                changed = True
-    return str(soup) if changed else html
-
-
-# --------------------------------------------------------------------------- MkDocs events
+    """Every construct in a page's Markdown that the sanitiser would remove or refuse,
+    as 'file:line: reason; what to write instead'."""
+    problems: list[tuple[int, str]] = []
+    plain = without_code(text)
+    plain = SITE_MARKERS.sub(lambda m: " " * len(m.group(0)), plain)
+    for match in AUTOLINK.finditer(plain):  # <https://…> is a Markdown link, not an HTML tag
+        if link_target(match.group(1)) is None:
+            problems.append((_line(plain, match.start()), f"link '{match.group(1)[:60]}' is not allowed"))
+    plain = AUTOLINK.sub(lambda m: " " * len(m.group(0)), plain)
+    for match in ODD_MARKUP.finditer(plain):
+        problems.append((_line(plain, match.start()), "comments, CDATA and <!…> are not allowed in content "
+                                                      "(browsers and checkers read them differently); delete it"))
+    for match in TAG.finditer(plain):
+        closing, name, attributes = match.groups()
+        if closing:
+            continue
+        line = _line(plain, match.start())
+        if name.lower() not in ALLOWED_TAGS:
+            problems.append((line, f"<{name}> is not allowed in content (it can run code, load something "
+                                   "or change the page); write Markdown instead"))
+        for problem in attribute_problems(name.lower(), _parse_attributes(attributes)):
+            problems.append((line, problem))
+    for match in MD_LINK.finditer(plain):
+        bang, url = match.groups()
+        ok = inside_site(url) if bang else link_target(url)
+        if url and ok is None:
+            what = "image from outside the site (a tracker for readers); put it in docs/" if bang else \
+                "link: write a relative address, #…, or a full http(s):// address"
+            problems.append((_line(plain, match.start()), f"'{url[:60]}': not allowed as an {what}"))
+    for match in MD_REFERENCE.finditer(plain):
+        if link_target(match.group(1)) is None:
+            problems.append((_line(plain, match.start()), f"link '{match.group(1)[:60]}' is not allowed"))
+    for match in ATTR_LIST.finditer(plain):
+        if "=" in match.group(1) or "#" in match.group(1) or "." in match.group(1):
+            parts = match.group(1)
+            attributes = _parse_attributes(re.sub(r"(^|\s)[#.][\w-]+", " ", parts))
+            ids = re.findall(r"(?:^|\s)#([\w-]+)", parts)
+            classes = re.findall(r"(?:^|\s)\.([\w-]+)", parts)
+            if ids:
+                attributes["id"] = " ".join(ids)
+            if classes:
+                attributes["class"] = " ".join(classes)
+            for problem in attribute_problems("*", attributes):
+                problems.append((_line(plain, match.start()), problem))
+    for match in HTML_BLOCK.finditer(plain):
+        line = _line(plain, match.start())
+        spec = match.group(1).strip()
+        name = (re.match(r"[a-zA-Z][\w-]*", spec) or [""])[0].lower()
+        if name not in ALLOWED_TAGS:
+            problems.append((line, f"/// html | {name}: <{name}> is not allowed in content"))
+        options = {}
+        try:
+            options = yaml.safe_load(re.sub(r"^[ \t]+", "", match.group(2), flags=re.M)) or {}
+        except yaml.YAMLError:
+            problems.append((line, "/// html options are not valid YAML"))
+        attributes = options.get("attrs") if isinstance(options, dict) else None
+        if isinstance(attributes, dict):
+            for problem in attribute_problems(name, {str(k): str(v) for k, v in attributes.items()}):
+                problems.append((line, problem))
+        for token in re.findall(r"([.#])([\w-]+)", spec[len(name):]):
+            if THEME_NAMES.match(token[1]):
+                problems.append((line, f"'{token[1]}' belongs to the theme or the site; choose another name"))
+    return [f"{source}:{line}: {message}" for line, message in sorted(set(problems))]
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -172,15 +162,6 @@ def on_page_markdown(markdown, page, config, files):
     problems = markdown_problems(text, source)
     if problems:
         raise PluginError(
-            "Unsafe content stopped the build (readers must never run code or load trackers):\n  "
-            + "\n  ".join(problems)
-        )
+            "Content that the site would refuse or remove stopped the build (readers must never "
+            "run code or load trackers):\n  " + "\n  ".join(problems))
     return markdown
-
-
-def on_page_content(html, page, config, files):
-    soup = BeautifulSoup(html, "html.parser")  # parsed once for both jobs
-    problems = html_problems(soup, f"{Path(config.docs_dir).name}/{page.file.src_uri}")
-    if problems:
-        raise PluginError("Unsafe content stopped the build:\n  " + "\n  ".join(problems))
-    return mark_external_links(html, soup)

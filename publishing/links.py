@@ -1,0 +1,29 @@
+"""Links to other sites send nothing about the page being read.
+
+A reader who follows a citation should not tell the other site which page of ours they were on:
+every page carries ``<meta name="referrer" content="no-referrer">`` (overrides/main.html), and
+each link to another host also gets ``rel="noopener noreferrer"`` here, which older browsers
+honour and which keeps the other page from reaching back into ours. The sanitiser has already
+written external addresses out in full (``https://…``), so "external" is simply "http(s):".
+"""
+
+from __future__ import annotations
+
+from publishing.html_text import Context, attributes, set_attribute, transform
+
+REL = "noopener noreferrer"
+
+
+def mark_external(html: str) -> str:
+    if "http" not in html:
+        return html
+
+    def tag(token: str, context: Context) -> str:
+        if not token.startswith("<a"):
+            return token
+        href = attributes(token).get("href", "")
+        if href.startswith(("http://", "https://")):
+            return set_attribute(token, "rel", REL)
+        return token
+
+    return transform(html, tag=tag)

@@ -1,0 +1,442 @@
+"""PDF editions: a book of every publication in every language, made from the built pages.
+
+After every language is built (pipeline step 7), each publication's chapters are taken from the
+*built* HTML of that language (so the web and print editions cannot drift apart), assembled into
+one book (``print/book.html``: cover, colophon, contents, chapters, footnotes) and rendered by
+WeasyPrint with PDF/UA tagging into ``site/downloads/``, in each edition of ``extra.pdf.editions``
+(a printable one, and one made for phone screens). Then the download boxes that pages left as
+``<!-- gp:pdf-slot … -->`` markers are rendered (``overrides/partials/pdf-download.html``) with
+the real size, pages, edition date and SHA-256.
+
+* Incremental: a PDF is keyed by a hash of everything that goes into it (the chapters' built
+  HTML, the book's facts, print/, WeasyPrint's version, the edition); an unchanged book is copied
+  from ``.cache/pdf`` without being assembled or rendered again.
+* Reproducible: dates come from publishing/build_date.py and the PDF identifier from the content
+  hash, so equal sources give equal bytes.
+* Confined: the engine reads only print/ and the site (publishing/pdf_render.py).
+* ``mkdocs serve`` skips PDFs unless ``PDF=on``; the boxes then say so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+import jinja2
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+
+from publishing import build_date, corrections, languages, release_facts, strings, theme
+from publishing.pdf_render import PRINT_DIR, render_pdf
+
+log = get_plugin_logger("pdf")
+
+ROOT = PRINT_DIR.parent
+# PDF_CACHE_DIR lets a second build render everything again (the reproducibility test does).
+CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR") or ROOT / ".cache" / "pdf")
+DOWNLOADS = "downloads"
+SLOT = re.compile(r"<!-- gp:pdf-slot ([a-z0-9-]+) ([a-zA-Z_-]+) -->")
+ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">(.*?)</article>', re.S)
+PAGE_SIZES = {"a4": ("A4", "297mm"), "letter": ("letter", "279.4mm")}
+
+
+@dataclass
+class Chapter:
+    source: str  # path of the page in the language folder, e.g. "policy-primer/otp-policy.md"
+    html_path: Path
+    number: int
+    article: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"c{self.number}"
+
+
+@dataclass
+class Book:
+    publication: str
+    language: str
+    edition: str  # "print" or "phone": which of extra.pdf.editions
+    chapters: list[Chapter]
+    facts: dict = field(default_factory=dict)  # everything the template prints besides chapters
+
+    @property
+    def key(self) -> str:
+        return f"{self.language}/{self.publication}/{self.edition}"
+
+    @property
+    def filename(self) -> str:
+        suffix = "" if self.edition == "print" else f".{self.edition}"
+        return f"{self.publication}.{self.language}{suffix}.pdf"
+
+
+@dataclass
+class PdfFacts:
+    publication: str
+    language: str
+    edition: str
+    title: str
+    file: str  # path from the site root
+    size: int
+    pages: int
+    sha256: str
+    edition_date: str
+    seconds: float
+    cached: bool
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def settings_of(config) -> dict:
+    settings = dict(config.extra.get("pdf") or {})
+    enabled = str(os.environ.get("PDF", settings.get("enabled", True))).lower()
+    settings["enabled"] = enabled not in ("0", "false", "off", "no")
+    size = str(settings.get("page_size", "a4")).lower()
+    if size not in PAGE_SIZES:
+        raise PluginError(f"mkdocs.yml: extra.pdf.page_size must be one of {sorted(PAGE_SIZES)}, not {size!r}")
+    settings["page_size"], settings["page_height"] = PAGE_SIZES[size]
+    settings["editions"] = settings.get("editions") or {"print": {"stylesheets": ["pdf.css"]}}
+    return settings
+
+
+def publications(config) -> dict[str, list[str]]:
+    """Publication id -> chapter sources in reading order, from the nav in mkdocs.yml."""
+    wanted = (config.extra.get("pdf") or {}).get("publications") or []
+    found: dict[str, list[str]] = {}
+    for item in config.nav or []:
+        for _title, children in (item.items() if isinstance(item, dict) else []):
+            if not isinstance(children, list):
+                continue
+            paths = [c if isinstance(c, str) else next(iter(c.values())) for c in children]
+            folder = PurePosixPath(paths[0]).parts[0] if paths else ""
+            if folder in wanted:
+                found[folder] = paths
+    missing = [p for p in wanted if p not in found]
+    if missing:
+        raise PluginError(f"mkdocs.yml: extra.pdf.publications {missing} have no section in nav")
+    return {p: found[p] for p in wanted}
+
+
+def read_front_matter(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    match = re.match(r"^---\s*\n(.*?\n)---\s*\n", path.read_text(encoding="utf-8"), re.S)
+    try:
+        return (yaml.safe_load(match.group(1)) or {}) if match else {}
+    except yaml.YAMLError:
+        return {}  # hooks/front_matter.py has already stopped the build with file and line
+
+
+# --------------------------------------------------------------------------- assembling a book
+
+_DROP = (
+    ".headerlink, .gp-downloads, .gp-page-meta, .gp-translation-notice, .md-source-file, "
+    ".md-content__button, .gp-no-print, script, style, .footnote-backref"
+)
+
+
+def _text(element) -> str:
+    """An element's text as the reader sees it: no space added at <bdi> or <sup> boundaries."""
+    return " ".join(element.get_text("").split())
+
+
+def chapter_fragment(chapter: Chapter, by_file: dict[str, Chapter], site_url: str, page_url: str):
+    """The article of one built page, made unique inside the book; returns (html, toc entries)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(chapter.article, "html.parser")
+    for element in soup.select(_DROP):
+        element.decompose()
+    for element in soup.select("[rel]"):
+        del element["rel"]  # never rel="attachment": the PDF embeds nothing
+    prefix = chapter.anchor + "-"
+    for element in soup.select("[id]"):
+        element["id"] = prefix + element["id"]
+    _move_footnotes(soup, prefix)
+    _rewrite_links(soup, prefix, by_file, site_url, page_url)
+    heading = soup.find("h1")
+    if heading is not None:
+        heading["id"] = chapter.anchor
+    toc = [{"id": chapter.anchor, "title": _text(heading) if heading else "", "level": 1}]
+    for h2 in soup.find_all("h2"):
+        toc.append({"id": h2.get("id", ""), "title": _text(h2), "level": 2})
+    return str(soup), toc
+
+
+def _move_footnotes(soup, prefix: str) -> None:
+    """Each note's text moves to where it is called; WeasyPrint floats it to the foot of the
+    page (`float: footnote` in print/pdf.css). A second call to a note prints its number."""
+    from bs4 import BeautifulSoup
+
+    notes = {}
+    block = soup.select_one("div.footnote")
+    if block is not None:
+        for item in block.select("li[id]"):
+            paragraphs = [p.decode_contents().strip() for p in item.find_all("p")] or [item.decode_contents()]
+            notes[item["id"][len(prefix):]] = " ".join(paragraphs)
+        block.decompose()
+    for call in soup.select("sup[id]"):
+        link = call.find("a", href=True)
+        target = link["href"].lstrip("#") if link else ""
+        if target in notes:
+            note = soup.new_tag("span", attrs={"class": "footnote"})
+            note.append(BeautifulSoup(notes.pop(target), "html.parser"))
+            call.replace_with(note)
+        elif link is not None:
+            repeat = soup.new_tag("sup", attrs={"class": "footnote-repeat"})
+            repeat.string = link.get_text()
+            call.replace_with(repeat)
+
+
+def _rewrite_links(soup, prefix: str, by_file: dict[str, Chapter], site_url: str, page_url: str) -> None:
+    """Links to a chapter of this book become in-document anchors; to other pages of the site,
+    the published address when site_url is set, otherwise plain text; external links stay."""
+    here = PurePosixPath(page_url).parent
+    for link in soup.find_all("a", href=True):
+        href = link["href"]
+        parts = urlsplit(href)
+        if parts.scheme or href.startswith("//"):
+            continue
+        if href.startswith("#"):
+            link["href"] = "#" + prefix + href[1:]
+            continue
+        target = _normalise(here / parts.path)
+        if target in by_file:
+            other = by_file[target]
+            link["href"] = f"#{other.anchor}-{parts.fragment}" if parts.fragment else f"#{other.anchor}"
+        elif site_url:
+            link["href"] = site_url.rstrip("/") + "/" + target + (f"#{parts.fragment}" if parts.fragment else "")
+        else:
+            link.unwrap()
+
+
+def _normalise(path: PurePosixPath) -> str:
+    parts: list[str] = []
+    for part in path.parts:
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in (".", ""):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def book_facts(config, language: languages.Language, publication: str, sources: list[str]) -> dict:
+    """Everything the book template prints besides the chapters (also part of the cache key)."""
+    site_languages = languages.of(config)
+    docs = Path(config.docs_dir)
+    original = site_languages.original.code
+    landing = read_front_matter(docs / language.code / sources[0])
+    english = read_front_matter(docs / original / sources[0])
+    metas = [read_front_matter(docs / language.code / s) or read_front_matter(docs / original / s) for s in sources]
+    codes = tuple([original] + [lang.code for lang in site_languages.translations])
+    edition = corrections.edition_date(publication, codes, [m.get("last_reviewed") for m in metas]) \
+        or build_date.day()
+    locales = config.extra.get("locales") or {}
+    own = release_facts._language_settings(config, language.code)
+    release = release_facts.release(config)
+    reviews = [{"title": m.get("title", ""), "last_reviewed": strings.format_date(m["last_reviewed"], language, site_languages, locales),
+                "review_by": strings.format_date(m["review_by"], language, site_languages, locales)}
+               for m in metas if m.get("review_by") and m.get("last_reviewed")]
+    return {
+        "title": str(landing.get("title") or english.get("title") or publication),
+        "subtitle": str(landing.get("description") or english.get("description") or ""),
+        "edition_iso": edition.isoformat(),
+        "edition_date": strings.format_date(edition, language, site_languages, locales),
+        "release_date": strings.format_date(release["date"], language, site_languages, locales),
+        "release_number": language.localise_digits(release["number"]) if release["number"] is not None else "",
+        "public_key": release["public_key"],
+        "fingerprint": release["fingerprint"],
+        "reviews": reviews,
+        "translation": landing.get("translation") or {},
+        "is_translation": not language.original,
+        "is_fallback": not (docs / language.code / sources[0]).exists(),
+        "publisher": own.get("publisher") or config.extra.get("publisher", ""),
+        "site_name": own.get("site_name") or config.site_name,
+        "site_url": config.site_url or "",
+        "language": language.code,
+        "direction": language.direction,
+        "created": build_date.moment().strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def assemble(book: Book, config, environment: jinja2.Environment, settings: dict) -> str:
+    language = languages.of(config)[book.language]
+    by_file = {language.root + c.source[:-3] + ".html": c for c in book.chapters}
+    fragments, toc = [], []
+    for chapter in book.chapters:
+        html, entries = chapter_fragment(chapter, by_file, config.site_url or "",
+                                         language.root + chapter.source[:-3] + ".html")
+        fragments.append({"anchor": chapter.anchor, "html": html, "source": chapter.source})
+        toc += entries
+    site_languages = languages.of(config)
+    edition = settings["editions"][book.edition]
+    return environment.get_template("book.html").render(
+        book=book.facts, chapters=fragments, toc=toc, edition=book.edition,
+        stylesheets=edition.get("stylesheets") or ["pdf.css"],
+        ui=strings.for_language(site_languages, book.language),
+        language_name=strings.for_language(site_languages, book.language)[f"language_name_{book.language}"],
+        page_size=edition.get("page_size") or settings["page_size"],
+        page_height=edition.get("page_height") or settings["page_height"],
+    )
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _inputs_digest(settings: dict) -> str:
+    """Hash of everything besides the book itself that changes the PDF bytes."""
+    import weasyprint
+
+    digest = hashlib.sha256(f"weasyprint {weasyprint.__version__}|{settings['page_size']}".encode())
+    for path in sorted(PRINT_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(PRINT_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    digest.update(Path(__file__).read_bytes())  # the assembly code shapes the book too
+    return digest.hexdigest()
+
+
+def book_key(base: str, book: Book, settings: dict) -> str:
+    digest = hashlib.sha256(base.encode())
+    digest.update(json.dumps([book.edition, settings["editions"][book.edition], book.facts],
+                             sort_keys=True, default=str).encode())
+    for chapter in book.chapters:
+        digest.update(chapter.source.encode())
+        digest.update(chapter.article.encode())
+    return digest.hexdigest()
+
+
+def _check_weasyprint() -> None:
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as error:  # Pango or its friends are missing
+        raise PluginError(
+            f"WeasyPrint cannot start: {error}\n"
+            "Install its system libraries: apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+            "libharfbuzz-subset0 (or run `make site`, which does it).") from error
+
+
+def render_books(books: list[Book], config, site_dir: Path, settings: dict) -> list[PdfFacts]:
+    _check_weasyprint()
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    out_dir = site_dir / DOWNLOADS
+    out_dir.mkdir(parents=True, exist_ok=True)
+    base = _inputs_digest(settings)
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PRINT_DIR)), autoescape=True,
+                                     undefined=jinja2.StrictUndefined)
+    facts: dict[str, PdfFacts] = {}
+
+    def finish(book: Book, cached: bool, seconds: float, pages: int, cache_pdf: Path) -> None:
+        target = out_dir / book.filename
+        shutil.copyfile(cache_pdf, target)
+        data = target.read_bytes()
+        facts[book.key] = PdfFacts(
+            publication=book.publication, language=book.language, edition=book.edition,
+            title=book.facts["title"], file=f"{DOWNLOADS}/{book.filename}", size=len(data), pages=pages,
+            sha256=hashlib.sha256(data).hexdigest(), edition_date=book.facts["edition_iso"],
+            seconds=round(seconds, 2), cached=cached)
+        how = "cached" if cached else f"{seconds:.1f} s"
+        log.info(f"PDF {len(facts)}/{len(books)} {book.key} … {how}, {pages} pages, {len(data) / 1024:.0f} KB")
+
+    pending = {}
+    workers = max(1, min(len(books), os.cpu_count() or 1))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for book in books:
+            key = book_key(base, book, settings)
+            cache_pdf, cache_meta = CACHE_DIR / f"{key}.pdf", CACHE_DIR / f"{key}.json"
+            if cache_pdf.exists() and cache_meta.exists():
+                finish(book, True, 0.0, json.loads(cache_meta.read_text())["pages"], cache_pdf)
+                continue
+            html = assemble(book, config, environment, settings)
+            # unique per process: two builds may share the cache at the same time
+            partial = CACHE_DIR / f"{key}.{os.getpid()}.partial.pdf"
+            future = pool.submit(render_pdf, html, str(partial), key[:32], [str(site_dir)])
+            pending[future] = (book, partial, cache_pdf, cache_meta)
+        for future in as_completed(pending):
+            book, partial, cache_pdf, cache_meta = pending[future]
+            try:
+                pages, seconds = future.result()
+            except Exception as error:  # name the publication and language, then stop the build
+                raise PluginError(f"PDF of {book.key} failed to render: {type(error).__name__}: {error}") from error
+            partial.replace(cache_pdf)
+            cache_meta.write_text(json.dumps({"pages": pages}))
+            finish(book, False, seconds, pages, cache_pdf)
+    return [facts[b.key] for b in books]
+
+
+# --------------------------------------------------------------------------- download boxes
+
+
+def fill_download_slots(site_dir: Path, config, facts: list[PdfFacts] | None) -> None:
+    """Render a download box where each built page has a ``<!-- gp:pdf-slot pub lang -->``."""
+    site_languages = languages.of(config)
+    environment = theme.prepare(config.theme.get_env(), config, "")
+    template = environment.get_template("partials/pdf-download.html")
+    by_key: dict[tuple, dict] = {}
+    for fact in facts or []:
+        by_key.setdefault((fact.language, fact.publication), {})[fact.edition] = fact
+    for page in site_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if "gp:pdf-slot" not in text:
+            continue
+        reader = (re.search(r'<html lang="([^"]+)"', text) or [None, site_languages.original.code])[1]
+        ui = strings.for_language(site_languages, reader)
+
+        def box(match: re.Match) -> str:
+            publication, language = match.group(1), match.group(2)
+            files = [
+                {**asdict(fact),
+                 "href": os.path.relpath(site_dir / fact.file, page.parent).replace(os.sep, "/"),
+                 "pages_text": site_languages[reader].localise_digits(fact.pages)}
+                for _edition, fact in sorted(by_key.get((language, publication), {}).items(),
+                                             key=lambda item: item[0] != "phone")]
+            return template.render(files=files, ui=ui, reader=reader, language=language,
+                                   language_name=ui[f"language_name_{language}"])
+
+        page.write_text(SLOT.sub(box, text), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the step
+
+
+def build_and_offer(config, site_dir: Path, preview: bool) -> None:
+    """Pipeline step 7: render every PDF (or skip them in a preview) and fill the boxes."""
+    settings = settings_of(config)
+    wanted = settings["enabled"] and (not preview or os.environ.get("PDF", "").lower() in ("on", "1", "true"))
+    if not wanted:
+        fill_download_slots(site_dir, config, None)
+        log.info("PDFs skipped (preview); `make site` builds them")
+        return
+    books = []
+    for language in languages.built(config):
+        root = site_dir / language.root
+        for publication, sources in publications(config).items():
+            chapters = [Chapter(s, root / (s[:-3] + ".html"), n) for n, s in enumerate(sources, start=1)]
+            missing = [str(c.html_path) for c in chapters if not c.html_path.exists()]
+            if missing:
+                raise PluginError(f"PDF of {language.code}/{publication}: built pages missing: {missing}")
+            for chapter in chapters:
+                match = ARTICLE.search(chapter.html_path.read_text(encoding="utf-8"))
+                if match is None:
+                    raise PluginError(f"{chapter.html_path}: no <article class='md-content__inner'> to print")
+                chapter.article = match.group(1)
+            facts = book_facts(config, language, publication, sources)
+            for edition in settings["editions"]:
+                books.append(Book(publication, language.code, edition, chapters, facts))
+    facts = render_books(books, config, site_dir, settings)
+    # What mirrors and tests can read; without timings, so that the site stays reproducible.
+    stable = [{k: v for k, v in asdict(f).items() if k not in ("seconds", "cached")} for f in facts]
+    (site_dir / DOWNLOADS / "pdfs.json").write_text(json.dumps(stable, ensure_ascii=False, indent=1), encoding="utf-8")
+    # Timings for `make bench`, outside the site.
+    (CACHE_DIR / "last-build.json").write_text(json.dumps([asdict(f) for f in facts], indent=1))
+    fill_download_slots(site_dir, config, facts)

@@ -1,0 +1,164 @@
+"""The page pipeline: every step that changes a page's HTML, in the order it runs.
+
+This file is the table of contents of the build. hooks/pipeline.py is the only hook that
+changes a page's HTML, and it only calls the three stages below; each step is a small module
+with one job. A new step goes into one of the three lists, at the place its inputs exist:
+
+CONTENT, per page (``on_page_markdown`` / ``on_page_content``): the article that Markdown made
+from the writer's or translator's file, before the theme wraps it.
+  1. markers     data rendered by a template where the Markdown has a marker
+                 (``<!-- gp:corrections -->``: the corrections log).        publishing/corrections.py
+  2. sanitise    THE TRUST BOUNDARY. Everything after works on the sanitiser's own
+                 serialisation, never on the translator's string.           publishing/sanitise.py
+  3. links       external links get rel="noopener noreferrer".               publishing/links.py
+  4. checklists  checklist boxes get an accessible name.                     publishing/checklists.py
+  The result is Markup: the theme prints it as it is (autoescape is on for everything else).
+
+PAGE, per page (``on_post_page``): the whole page the theme rendered.
+  5. document    dir on <html>; Material's invalid markup mended; search reads the index of
+                 the page's own language.                                   publishing/document.py
+  6. typography  per language, on every text a reader sees (navigation, titles and footer too,
+                 not only the article).                                     publishing/typography.py
+
+SITE, once, after every language is built (``on_post_build``, after static-i18n's own):
+  7. pdfs        the PDF books are made from the built pages; the download boxes that pages
+                 left as placeholders are filled in.                       publishing/pdf.py
+  8. csp         LAST. Every inline script and style must have been written by a template; their
+                 hashes go into each page's CSP and the header files. Nothing may change a page
+                 after this step, or its hashes would be wrong.             publishing/csp.py
+  9. build info  site/build-info.json: what the release tool and mirrors need to know (not HTML).
+
+Steps 7–9 run once per site, also in a live preview (``mkdocs serve``), where PDFs are skipped
+and no CSP is written: the preview server injects an inline reload script of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from publishing import checklists, corrections, csp, document, languages, links, sanitise, strings, theme, typography
+
+CONTENT_STEPS = ("markers", "sanitise", "links", "checklists")
+PAGE_STEPS = ("document", "typography")
+SITE_STEPS = ("pdfs", "csp", "build info")
+
+
+@dataclass
+class State:
+    """What the pipeline keeps during one `mkdocs build` or `serve` (all languages)."""
+
+    token: str = field(default_factory=csp.new_token)
+    serve: bool = False
+    pages: list[str] = field(default_factory=list)  # built HTML files, relative to site_dir
+
+    def reset(self) -> None:
+        self.token = csp.new_token()
+        self.pages = []
+
+
+state = State()
+
+
+# --------------------------------------------------------------------------- content
+
+
+def markers(markdown: str, page, config) -> str:
+    """Step 1: the corrections log where a page has the marker."""
+    if corrections.MARKER not in markdown:
+        return markdown
+    site_languages = languages.of(config)
+    codes = tuple([site_languages.original.code] + [lang.code for lang in site_languages.translations])
+    publication = Path(languages.source_path(page)).parts[0]
+    language = languages.current(config).code
+    chapter_titles = {}
+    for path in (Path(config.docs_dir) / site_languages.original.code / publication).glob("*.md"):
+        own = Path(config.docs_dir) / language / publication / path.name
+        chapter_titles[path.name] = _front_matter_title(own if own.exists() else path)
+    env = theme.prepare(config.theme.get_env(), config, state.token)
+    html = env.get_template("partials/corrections.html").render(
+        entries=corrections.log(publication, codes), language=language, chapter_titles=chapter_titles,
+        ui=strings.for_language(site_languages, language))
+    html = "\n".join(line for line in html.splitlines() if line.strip())
+    return markdown.replace(corrections.MARKER, "\n\n" + html + "\n\n")
+
+
+def _front_matter_title(path: Path) -> str:
+    import yaml
+
+    match = re.match(r"^---\s*\n(.*?\n)---\s*\n", path.read_text(encoding="utf-8"), re.S)
+    try:
+        data = yaml.safe_load(match.group(1)) if match else {}
+    except yaml.YAMLError:
+        data = {}
+    return str((data or {}).get("title") or path.stem)
+
+
+def content(html: str) -> Markup:
+    """Steps 2–4 on the HTML Markdown made of a page."""
+    html = sanitise.sanitise(html)
+    html = links.mark_external(html)
+    html = checklists.label(html)
+    return Markup(html)
+
+
+def trusted(content: str) -> Markup:
+    """The content of a page after the content stage, for the theme to print as HTML. Only
+    for ``page.content`` once step 2 (sanitise) has run on it."""
+    return content if isinstance(content, Markup) else Markup(content)
+
+
+# --------------------------------------------------------------------------- page
+
+
+def page(html: str, page_obj, config) -> str:
+    """Steps 5–6 on the page the theme rendered."""
+    current = languages.current(config)
+    html = document.fix(html, current, page_obj, config)
+    html = typography.apply(html, current.code, current.digits)
+    return html
+
+
+# --------------------------------------------------------------------------- site
+
+
+def site(config) -> None:
+    """Steps 7–9, once all languages are built."""
+    from publishing import pdf  # WeasyPrint is imported only when PDFs are made
+
+    site_dir = Path(config.site_dir)
+    pdf.build_and_offer(config, site_dir, preview=state.serve)
+    if not state.serve:
+        protect_all(config, site_dir)
+    write_build_info(config, site_dir)
+
+
+def html_pages(site_dir: Path) -> list[Path]:
+    return sorted(site_dir.rglob("*.html"))
+
+
+def protect_all(config, site_dir: Path) -> None:
+    """Step 8: the CSP of every page and the header files; the last change to any page."""
+    settings = config.extra.get("security") or {}
+    directives = settings.get("csp") or {}
+    all_scripts, all_styles = set(), set()
+    for path in html_pages(site_dir):
+        where = path.relative_to(site_dir).as_posix()
+        html, scripts, styles = csp.protect(path.read_text(encoding="utf-8"), directives, state.token, where)
+        path.write_text(html, encoding="utf-8")
+        all_scripts |= scripts
+        all_styles |= styles
+    csp.write_header_files(site_dir, csp.header_lines(settings, all_scripts, all_styles))
+
+
+def write_build_info(config, site_dir: Path) -> None:
+    """Step 9: site/build-info.json, the trusted facts of this build for the release tool."""
+    from publishing import release_facts
+
+    info = release_facts.build_info(config, site_dir)
+    (site_dir / "build-info.json").write_text(json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                              encoding="utf-8")
