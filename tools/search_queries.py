@@ -122,7 +122,8 @@ def generate(site: Path, seed: int, count: int, min_length: int = 4) -> list[dic
     few = sorted(k for k in candidates if len(where[k]) > 1)
     # half of the queries from words with a half-space (plurals, compounds): the hard shapes
     with_zwnj = [k for k in unique if any(ZWNJ in pages[p][i] for p, i in candidates[k])]
-    plain = [k for k in unique if k not in set(with_zwnj)]
+    zwnj_set = set(with_zwnj)
+    plain = [k for k in unique if k not in zwnj_set]
     picks = (rng.sample(with_zwnj, min(len(with_zwnj), count * 4 // 10))
              + rng.sample(plain, min(len(plain), count * 4 // 10)))
     picks += rng.sample(few, min(len(few), count - len(picks)))
