@@ -5,8 +5,9 @@ publishing/languages.py (which languages exist, from the i18n plugin's configura
 publishing/strings.py (data/strings.yml, dates, sizes) and publishing/theme.py (the theme's Jinja
 environment: autoescape, filters).
 
-* on_config: stops the build if an interface string lacks a language or carries HTML (file,
-  line, what to add); gives the Markdown extensions the reader's language for the texts they
+* on_config: stops the build, naming what to add, if a language has no theme texts (Material's
+  partials/languages/<code>.html) or an interface string lacks a language or carries HTML (file
+  and line); gives the Markdown extensions the reader's language for the texts they
   write into pages (footnote "back to the text" and permalink tooltips).
 * on_env: the theme environment with autoescape on, the CSP marks and our filters
   (``localdate``, ``digits``, ``size``).
@@ -16,6 +17,8 @@ environment: autoescape, filters).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mkdocs.exceptions import PluginError
 
 from publishing import languages, pipeline, strings, theme
@@ -24,6 +27,15 @@ from publishing.data_files import DataError
 
 def on_config(config):
     site_languages = languages.of(config)
+    missing_theme = [language.code for language in site_languages
+                     if not any((Path(folder) / "partials" / "languages" / f"{language.code}.html").exists()
+                                for folder in config.theme.dirs)]
+    if missing_theme:
+        code = missing_theme[0]
+        raise PluginError(
+            f"Material for MkDocs has no interface texts for '{code}': add overrides/partials/languages/"
+            f"{code}.html (copy Material's partials/languages/en.html, translate its texts, and set "
+            f'"language": "{code}" and "direction": "{languages.Language(code, "").direction}")')
     try:
         ui = strings.for_language(site_languages, languages.current(config).code)
     except DataError as error:

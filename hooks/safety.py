@@ -16,6 +16,7 @@ other loaded files from outside the site.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -87,7 +88,8 @@ def attribute_problems(tag: str, attributes: dict[str, str]) -> list[str]:
 
 
 def _parse_attributes(text: str) -> dict[str, str]:
-    return {name: value.strip("\"'") if value else "" for name, value in ATTRIBUTE.findall(text)}
+    """Attribute values as a browser reads them (entities decoded: java&Tab;script: is javascript:)."""
+    return {name: html.unescape(value.strip("\"'")) if value else "" for name, value in ATTRIBUTE.findall(text)}
 
 
 def markdown_problems(text: str, source: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 A careful publisher corrects in the open: ``data/corrections/<publication>.yml`` lists, newest
 first, each change a reader of an earlier edition needs to know (date, optionally the chapter,
-one line per language). The log is shown on the publication's *Corrections* page (where the
+one line per language; a language without its line shows the original's, marked as such). The log is shown on the publication's *Corrections* page (where the
 marker ``<!-- gp:corrections -->`` stands) and therefore in its PDF, and the date of its newest
 entry is the publication's **edition date** (site, download boxes, PDF cover). A publication
 without a log falls back on the newest ``last_reviewed`` of its pages.
@@ -53,15 +53,16 @@ def _load(path: Path, mtime: int, codes: tuple[str, ...]) -> list[Correction]:
         date = entry.get("date")
         if not isinstance(date, _dt.date):
             problems.append(f"{where}: date must be written YYYY-MM-DD")
-        for code in codes:
-            if not isinstance(entry.get(code), str) or not entry[code].strip():
-                problems.append(f"{where}: no '{code}' text: add one line saying what changed and why")
+        # the original language's line is required; a translation missing one shows the original
+        if not isinstance(entry.get(codes[0]), str) or not entry[codes[0]].strip():
+            problems.append(f"{where}: no '{codes[0]}' text: add one line saying what changed and why")
         chapter = str(entry.get("chapter") or "")
         if chapter and not (ROOT / "docs" / codes[0] / path.stem / chapter).exists():
             problems.append(f"{where}: chapter {chapter!r} is not a file of {path.stem}")
         problems += markup_problems(entry, (index,), lines, source)
         if isinstance(date, _dt.date):
-            entries.append(Correction(date, chapter, {code: str(entry.get(code, "")) for code in codes}))
+            entries.append(Correction(date, chapter, {code: str(entry[code]) for code in codes
+                                                      if isinstance(entry.get(code), str) and entry[code].strip()}))
     if problems:
         raise DataError(problems)
     dates = [entry.date for entry in entries]

@@ -35,7 +35,7 @@ def _lines(node, path: tuple, out: dict) -> None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             _lines(value, path + (key.value,), out)
-            out.setdefault(path + (key.value,), key.start_mark.line + 1)
+            out[path + (key.value,)] = key.start_mark.line + 1  # the line that names it
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _lines(item, path + (index,), out)

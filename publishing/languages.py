@@ -88,12 +88,16 @@ class Languages:
 def _configured_original(config, plugin) -> str | None:
     """The default language as written in mkdocs.yml. (static-i18n's validated config says the
     one language of a BUILD_ONLY_LOCALE preview is the default, which is true of that build only.)"""
-    for raw in getattr(config, "user_configs", None) or []:
-        for entry in raw.get("plugins") or []:
-            if isinstance(entry, dict) and isinstance(entry.get("i18n"), dict):
-                for language in entry["i18n"].get("languages") or []:
-                    if isinstance(language, dict) and language.get("default"):
-                        return str(language.get("locale"))
+    if not getattr(plugin.config, "build_only_locale", None):
+        return None
+    import yaml
+
+    raw = yaml.load(Path(config.config_file_path).read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+    for entry in raw.get("plugins") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("i18n"), dict):
+            for language in entry["i18n"].get("languages") or []:
+                if isinstance(language, dict) and str(language.get("default")).lower() == "true":
+                    return str(language.get("locale"))
     return None
 
 

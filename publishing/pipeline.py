@@ -40,8 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import Markup
+from mkdocs.exceptions import PluginError
 
 from publishing import checklists, corrections, csp, document, languages, links, sanitise, strings, theme, typography
+from publishing.data_files import DataError
 
 CONTENT_STEPS = ("markers", "sanitise", "links", "checklists")
 PAGE_STEPS = ("document", "typography")
@@ -80,8 +82,13 @@ def markers(markdown: str, page, config) -> str:
         own = Path(config.docs_dir) / language / publication / path.name
         chapter_titles[path.name] = _front_matter_title(own if own.exists() else path)
     env = theme.prepare(config.theme.get_env(), config, state.token)
+    try:
+        entries = corrections.log(publication, codes)
+    except DataError as error:
+        raise PluginError(str(error)) from None
     html = env.get_template("partials/corrections.html").render(
-        entries=corrections.log(publication, codes), language=language, chapter_titles=chapter_titles,
+        entries=entries, language=language, chapter_titles=chapter_titles,
+        original=site_languages.original.code, original_direction=site_languages.original.direction,
         ui=strings.for_language(site_languages, language))
     html = "\n".join(line for line in html.splitlines() if line.strip())
     return markdown.replace(corrections.MARKER, "\n\n" + html + "\n\n")

@@ -51,6 +51,10 @@ def _load(path: Path, mtime: int, codes: tuple[str, ...]) -> dict:
             if not isinstance(text, str) or not text.strip():
                 missing_by_language[code].append(f"{key} (line {lines.get((key,), 1)})")
         problems += markup_problems(translations, (key,), lines, source)
+    for code in codes:  # every language is named in every language (switcher, download boxes)
+        if f"language_name_{code}" not in data:
+            problems.append(f"{source}: no string 'language_name_{code}': add it, with the name of "
+                            f"'{code}' in every language")
     for code, keys in missing_by_language.items():
         if keys:
             problems.append(f"{source}: no '{code}' text for {len(keys)} string(s): add a '{code}:' line "

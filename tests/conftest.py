@@ -20,7 +20,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-LANGUAGES = ("en", "fa", "fr")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -28,6 +27,14 @@ CHROMIUM_ARGS = [
 ]
 
 sys.path.insert(0, str(ROOT))
+
+from publishing import languages as _languages  # noqa: E402  (after the path is set)
+
+# The languages of mkdocs.yml (the i18n plugin's configuration): tests never list them.
+SITE_LANGUAGES = _languages.from_mkdocs_yml()
+LANGUAGES = tuple(SITE_LANGUAGES.codes)
+ORIGINAL = SITE_LANGUAGES.original.code
+TRANSLATIONS = tuple(language.code for language in SITE_LANGUAGES.translations)
 
 
 def run_mkdocs(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -40,14 +47,15 @@ def run_mkdocs(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subproc
 
 
 def english_pages() -> list[str]:
-    """Source paths of every English page, relative to docs/en (e.g. 'policy-primer/index.md')."""
-    return sorted(p.relative_to(DOCS / "en").as_posix() for p in (DOCS / "en").rglob("*.md"))
+    """Source paths of every page of the original language, relative to its folder."""
+    from publishing.translations import english_pages as pages
+
+    return pages(DOCS, ORIGINAL)
 
 
 def built_path(site: Path, language: str, source: str) -> Path:
     """Where the page built from docs/<language>/<source> lands in the site."""
-    html = source[:-3] + ".html"
-    return site / html if language == "en" else site / language / html
+    return site / SITE_LANGUAGES[language].root / (source[:-3] + ".html")
 
 
 @pytest.fixture(scope="session")
@@ -127,7 +135,7 @@ def docs_copy(tmp_path) -> Path:
     """A throwaway copy of the project sources, to break on purpose."""
     target = tmp_path / "project"
     target.mkdir()
-    for name in ("mkdocs.yml", "docs", "overrides", "hooks", "data", "print"):
+    for name in ("mkdocs.yml", "docs", "overrides", "hooks", "publishing", "data", "print"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, target / name)

@@ -58,10 +58,13 @@ def test_translation_states_are_shown_to_readers(docs_copy):
     assert soup(site / "fr" / "safe-exit-guide" / "checklist.html").select_one(".gp-translation-notice") is None
 
     status = soup(site / "fa" / "translation-status.html").get_text(" ")
-    assert "ترجمه نشده" in status and "کهنه" in status
+    assert "ترجمه نشده" in status and "نیازمند به‌روزرسانی" in status
 
+    report = subprocess.run([sys.executable, "-m", "publishing.translations", "status", "--docs", str(docs)],
+                            cwd=docs_copy, capture_output=True, text=True)
     assert re.search(r"docs/fr/safe-exit-guide/money-and-communication\.md:\d+: .* headings where the English has",
-                     result.stderr), result.stderr[-3000:]
+                     report.stdout), report.stdout[-3000:]
+    assert "diff docs/fa/safe-exit-guide/documents.md" in report.stdout  # how to see what changed
 
 
 def test_broken_link_fails_with_the_file_named(docs_copy):
@@ -81,7 +84,7 @@ def test_unsafe_html_in_a_translation_fails_with_file_and_line(docs_copy):
     result = run_mkdocs("build", "--strict", "--site-dir", str(docs_copy / "site"), cwd=docs_copy,
                         env={**FAST, "BUILD_ONLY_LOCALE": "fa"})
     assert result.returncode != 0
-    assert "docs/fa/about.md:13:" in result.stderr and "another host" in result.stderr
+    assert "docs/fa/about.md:13:" in result.stderr and "outside the site" in result.stderr
 
 
 def test_bad_front_matter_fails_with_file_and_line(docs_copy):
@@ -107,3 +110,23 @@ def test_a_failed_build_leaves_the_previous_site_untouched(docs_copy):
     assert result.returncode != 0
     assert (site / "index.html").read_text(encoding="utf-8") == "previous build"
     assert sorted(p.name for p in docs_copy.iterdir() if p.name.startswith(".site")) == []
+
+
+@pytest.mark.parametrize("file,edit,where", [
+    ("data/strings.yml", lambda t: t.replace("  fa: خروج سریع", '  fa: "خروج سریع<script>window.__xss6=1</script>"', 1),
+     "data/strings.yml:"),
+    ("data/glossary.yml", lambda t: t.replace("    term: persécution liée au genre",
+                                              '    term: "<script>window.__xss7=1</script>GLOSS"', 1),
+     "data/glossary.yml:"),
+    ("docs/fa/staying-safe.md", lambda t: re.sub(r"^title: .*$", 'title: "\\x3C/title\\x3E\\x3Cscript\\x3Ex\\x3C/script\\x3E"',
+                                                 t, count=1, flags=re.M),
+     "docs/fa/staying-safe.md:2:"),
+])
+def test_html_in_titles_strings_and_glossary_stops_the_build_with_file_and_line(docs_copy, file, edit, where):
+    """Security review C2: these reached every page of a language unescaped."""
+    path = docs_copy / file
+    path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    result = run_mkdocs("build", "--strict", "--site-dir", str(docs_copy / "site"), cwd=docs_copy,
+                        env={**FAST, "BUILD_ONLY_LOCALE": "fa" if "fa" in file else "fr"})
+    assert result.returncode != 0
+    assert where in result.stderr and "'<' or '>'" in result.stderr, result.stderr[-2000:]

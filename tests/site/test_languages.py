@@ -10,9 +10,9 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import LANGUAGES, built_path, english_pages
+from tests.conftest import LANGUAGES, SITE_LANGUAGES, built_path, english_pages, run_mkdocs
 
-DIRECTIONS = {"en": "ltr", "fr": "ltr", "fa": "rtl"}
+DIRECTIONS = {language.code: language.direction for language in SITE_LANGUAGES}
 PAGES = english_pages()
 
 
@@ -41,7 +41,8 @@ def test_dari_pages_are_right_to_left_with_a_dari_label(built_site):
     soup = soup_of(built_site / "fa" / "index.html")
     assert soup.html["dir"] == "rtl"
     labels = {a["hreflang"]: a.get_text(strip=True) for a in soup.select("a.md-select__link")}
-    assert labels == {"en": "English", "fa": "دری", "fr": "Français"}
+    assert labels == {language.code: language.name for language in SITE_LANGUAGES}
+    assert labels["fa"] == "دری"
 
 
 def _switcher_targets(site: Path, page: Path) -> dict[str, Path]:
@@ -62,7 +63,7 @@ def _switcher_targets(site: Path, page: Path) -> dict[str, Path]:
 def test_language_switcher_leads_to_the_same_page(built_site, language):
     problems = []
     for source in PAGES:
-        if source == "404.md":  # served at any address; has its own language links
+        if source in ("404.md", "tables.md"):  # standalone pages: no switcher (404 has its own links)
             continue
         page = built_path(built_site, language, source)
         targets = _switcher_targets(built_site, page)
@@ -85,7 +86,7 @@ def test_heading_ids_keep_persian_letters(built_site):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_each_language_has_its_own_styled_404(built_site, language):
-    path = built_site / ("404.html" if language == "en" else f"{language}/404.html")
+    path = built_path(built_site, language, "404.md")
     soup = soup_of(path)
     assert soup.html["lang"] == language and soup.html["dir"] == DIRECTIONS[language]
     # Served at any address, it must not depend on relative stylesheets.
@@ -93,7 +94,17 @@ def test_each_language_has_its_own_styled_404(built_site, language):
     assert not soup.select('link[rel="stylesheet"]')
 
 
-def test_no_sitemap_with_empty_addresses(built_site):
-    sitemap = built_site / "sitemap.xml"
-    if sitemap.exists():
-        assert "None" not in sitemap.read_text(encoding="utf-8")
+def test_no_sitemap_without_a_site_address(built_site):
+    """Without site_url a sitemap could only list "None" addresses: none is written."""
+    assert not (built_site / "sitemap.xml").exists() and not (built_site / "sitemap.xml.gz").exists()
+
+
+@pytest.mark.slow
+def test_a_publisher_with_an_address_gets_a_sitemap_and_canonical_links(tmp_path):
+    site = tmp_path / "site"
+    result = run_mkdocs("build", "--strict", "--site-dir", str(site),
+                        env={"PDF": "off", "BUILD_ONLY_LOCALE": "en", "SITE_URL": "https://publisher.example/reports/"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://publisher.example/reports/about.html</loc>" in sitemap and "None" not in sitemap
+    assert '<link rel="canonical" href="https://publisher.example/reports/about.html">' in (site / "about.html").read_text(encoding="utf-8")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hooks.front_matter import problems_in
+
+GOOD = "---\ntitle: x\ndescription: y\nlast_reviewed: 2026-11-27\n"
 
 
 def test_unquoted_colon_is_reported_on_its_line():
@@ -23,4 +27,24 @@ def test_no_front_matter_at_all():
 
 
 def test_complete_front_matter_passes():
-    assert problems_in("---\ntitle: x\ndescription: y\nlast_reviewed: 2026-11-27\n---\n# x\n") == []
+    assert problems_in(GOOD + "---\n# x\n") == []
+
+
+@pytest.mark.parametrize("title", ['"</title><script>alert(1)</script>"', '"\\x3C/title\\x3E\\x3Cscript\\x3Ex\\x3C/script\\x3E"'])
+def test_html_in_a_title_is_refused_on_its_line(title):
+    """A title is printed on every page of its language (navigation, <title>)."""
+    problems = problems_in(f"---\ntitle: {title}\ndescription: y\nlast_reviewed: 2026-11-27\n---\n")
+    assert problems and problems[0][0] == 2 and "'<' or '>'" in problems[0][1]
+
+
+def test_review_date_within_a_year_after_the_last_review():
+    assert problems_in(GOOD + "review_by: 2027-05-27\n---\n", review_required=True) == []
+    (line, message), = problems_in(GOOD + "review_by: 2028-05-27\n---\n")
+    assert line == 5 and "within a year" in message
+    (line, message), = problems_in(GOOD + "review_by: 2026-01-01\n---\n")
+    assert "after last_reviewed" in message
+
+
+def test_time_sensitive_pages_must_have_a_review_date():
+    (line, message), = problems_in(GOOD + "---\n", review_required=True)
+    assert "review_by" in message and "extra.review_dates.required" in message

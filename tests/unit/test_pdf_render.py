@@ -1,37 +1,73 @@
-"""PDF rendering: reproducible bytes, a cache that skips unchanged books, clear failures."""
+"""PDF books: a confined engine, reproducible bytes, chapters assembled as a reader expects."""
 
 from __future__ import annotations
 
 import builtins
 import hashlib
+import os
+from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import PluginError
+from pypdf import PdfReader
 
-from hooks import pdf, pdf_render
+from publishing import pdf, pdf_render
 
 TINY = """<!doctype html><html lang="fa" dir="rtl"><head><title>آزمایش</title></head>
-<body><h1>فصل اول</h1><p>زن‌ها حق تعلیم دارند.</p></body></html>"""
+<body><h1>فصل اول</h1><p>زن‌ها حق تعلیم دارند.</p>{extra}</body></html>"""
+
+
+def embedded_files(path: Path) -> list[str]:
+    reader = PdfReader(path)
+    found = []
+    names = reader.trailer["/Root"].get("/Names", {})
+    if "/EmbeddedFiles" in names:
+        found.append("document attachment")
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            if annotation.get_object().get("/Subtype") == "/FileAttachment":
+                found.append("file attachment annotation")
+    return found
+
+
+def test_the_engine_reads_nothing_outside_the_site_and_print(tmp_path, monkeypatch):
+    """Security review C3: a translator's link made WeasyPrint embed the build's environment."""
+    monkeypatch.setenv("GP_SECRET_FOR_TEST", "do-not-leak-7f3a")
+    secret = tmp_path / "outside" / "release.key"
+    secret.parent.mkdir()
+    secret.write_text("SECRET-KEY-b81c")
+    extra = (f'<a rel="attachment" href="fi&#9;le:///proc/self/environ">a</a>'
+             f'<a rel="attachment" href="file://{secret}">b</a>'
+             f'<img src="file://{secret}"><img src="https://t.example/p.png">'
+             '<link rel="stylesheet" href="file:///etc/hostname">')
+    site = tmp_path / "site"
+    site.mkdir()
+    target = tmp_path / "out.pdf"
+    pdf_render.render_pdf(TINY.format(extra=extra), str(target), "id", [str(site)])
+    data = target.read_bytes()
+    assert embedded_files(target) == []
+    assert b"do-not-leak" not in data and b"SECRET-KEY" not in data
+
+
+def test_the_fetcher_refuses_every_other_scheme_and_path(tmp_path):
+    fetcher = pdf_render.confined_fetcher([str(tmp_path)])
+    (tmp_path / "ok.css").write_text("p{}")
+    assert fetcher.fetch((tmp_path / "ok.css").as_uri()) is not None
+    for url in ("file:///etc/passwd", "https://example.org/x.css", "http://127.0.0.1/x", "data:text/css,p{}",
+                (tmp_path / ".." / "x").as_uri(), "ftp://example.org/x"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    link = tmp_path / "link.css"
+    os.symlink("/etc/hostname", link)  # a symlink inside the site pointing out of it
+    with pytest.raises(ValueError):
+        fetcher.fetch(link.as_uri())
 
 
 def test_same_book_renders_to_identical_bytes(tmp_path):
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
-    pdf_render.render_pdf(TINY, str(first), "id")
-    pdf_render.render_pdf(TINY, str(second), "id")
+    pdf_render.render_pdf(TINY.format(extra=""), str(first), "id", [])
+    pdf_render.render_pdf(TINY.format(extra=""), str(second), "id", [])
     assert hashlib.sha256(first.read_bytes()).digest() == hashlib.sha256(second.read_bytes()).digest()
-
-
-def test_unchanged_book_comes_from_the_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf, "CACHE_DIR", tmp_path / "cache")
-    book = pdf.Book("tiny", "fa", chapters=[], title="t", edition="2026-11-27", html=TINY)
-    settings = {"page_size": "A4"}
-    first = pdf.build_pdfs([book], tmp_path / "site1", settings)[0]
-    second = pdf.build_pdfs([book], tmp_path / "site2", settings)[0]
-    assert not first.cached and second.cached
-    assert first.sha256 == second.sha256
-    changed = pdf.Book("tiny", "fa", chapters=[], title="t", edition="2026-11-27",
-                       html=TINY.replace("اول", "دوم"))
-    assert not pdf.build_pdfs([changed], tmp_path / "site3", settings)[0].cached
 
 
 def test_missing_pango_names_the_packages_to_install(monkeypatch):
@@ -52,21 +88,38 @@ def test_unknown_page_size_is_a_clear_error():
         extra = {"pdf": {"page_size": "a5"}}
 
     with pytest.raises(PluginError, match="page_size"):
-        pdf.pdf_settings(Config())
+        pdf.settings_of(Config())
 
 
 def test_us_letter_can_be_chosen(tmp_path):
-    from pypdf import PdfReader
-
     class Config:
         extra = {"pdf": {"page_size": "letter"}}
 
-    settings = pdf.pdf_settings(Config())
-    assert settings["page_size"] == "letter"
-    html = TINY.replace("<head>", "<head><style>@page { size: letter; }</style>")
+    settings = pdf.settings_of(Config())
+    html = TINY.format(extra="").replace("<head>", f"<head><style>@page {{ size: {settings['page_size']}; }}</style>")
     target = tmp_path / "letter.pdf"
-    pdf_render.render_pdf(html, str(target), "id")
+    pdf_render.render_pdf(html, str(target), "id", [])
     box = PdfReader(target).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
-    # the book template takes the configured size
-    assert "@page { size: {{ page_size }}; }" in (pdf.PRINT_DIR / "book.html").read_text(encoding="utf-8")
+
+
+ARTICLE = """<h1 id="legal">Tahlil <bdi>7(1)(h)</bdi>:</h1>
+<p>Text<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup> and again<sup id="fnref2:1"><a class="footnote-ref" href="#fn:1">&lt;1&gt;</a></sup>
+<a href="other.html#part">other chapter</a>, <a href="../about.html">about</a>, <a href="https://x.org/">x</a>,
+<a rel="attachment" href="../secret.txt">s</a></p>
+<h2 id="sub">Section (<bdi>JEP</bdi>)</h2>
+<div class="footnote"><hr><ol><li id="fn:1"><p>The note.<a class="footnote-backref" href="#fnref:1">↩</a></p></li></ol></div>"""
+
+
+def test_a_chapter_is_assembled_as_a_reader_expects():
+    chapter = pdf.Chapter("pub/a.md", Path("a.html"), 1, ARTICLE)
+    other = pdf.Chapter("pub/other.md", Path("other.html"), 2, "<h1>Other</h1>")
+    html, toc = pdf.chapter_fragment(chapter, {"pub/a.html": chapter, "pub/other.html": other}, "", "pub/a.html")
+    assert '<span class="footnote"><p>The note.</p></span>' not in html  # the note's text moves into the call
+    assert 'class="footnote">The note.' in html and "footnote-backref" not in html
+    assert '<sup class="footnote-repeat">&lt;1&gt;</sup>' in html  # a second call: its number, escaped
+    assert 'href="#c2-part"' in html and ", about," in html and "about.html" not in html
+    assert 'href="https://x.org/"' in html and "rel=" not in html  # no attachment, ever
+    # contents entries read as the heading does: no space added at <bdi> boundaries (Dari review 13)
+    assert toc == [{"id": "c1", "title": "Tahlil 7(1)(h):", "level": 1},
+                   {"id": "c1-sub", "title": "Section (JEP)", "level": 2}]

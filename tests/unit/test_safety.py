@@ -1,10 +1,12 @@
-"""A translator's or contributor's Markdown cannot run code, load trackers or leak the page read."""
+"""The friendly layer: a translator's Markdown that the sanitiser would refuse is named with file
+and line, before anything is built (hooks/safety.py). The boundary itself is tested in
+test_sanitise.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from hooks.safety import html_problems, mark_external_links, markdown_problems
+from hooks.safety import markdown_problems
 
 UNSAFE = [
     ("<script>alert(1)</script>", "<script>", 0),
@@ -16,14 +18,30 @@ UNSAFE = [
     ('<span style="background:url(https://t.example/p.gif)">x</span>', "'style'", 0),
     ("[click](javascript:alert(1))", "javascript:", 0),
     ("[file](data:text/html;base64,PHNjcmlwdD4=)", "data:", 0),
-    ("![pixel](https://tracker.example/pixel.gif)", "another host", 0),
-    ('<img src="//cdn.example/x.png" alt="x">', "another host", 0),
+    ("![pixel](https://tracker.example/pixel.gif)", "outside the site", 0),
+    ('<img src="//cdn.example/x.png" alt="x">', "outside the site", 0),
     ('<link rel="stylesheet" href="https://cdn.example/x.css">', "<link>", 0),
     ('A paragraph.\n{: onclick="x()" }', "onclick", 1),
     ("/// html | script\nalert(1)\n///", "<script>", 0),
     ("[ref]: javascript:alert(1)", "javascript:", 0),
-    ('<a href=" JaVaScRiPt:alert(1)">x</a>', "javascript:", 0),
+    ('<a href=" JaVaScRiPt:alert(1)">x</a>', "not allowed", 0),
     ('<form action="https://x.example"><input name="q"></form>', "<form>", 0),
+    # the security review's bypasses of the old line-by-line check (M4, C1, C3, H1)
+    ("<script\n>alert(1)</script>", "<script>", 0),
+    ('<img src=a.png\nsrcset="a.png 1x, https://t.example/p6.png 2x">', "srcset", 0),
+    ('<a\nrel="attachment" href="fi&#9;le:///proc/self/environ">x</a>', "rel", 0),
+    ("<!--><script\n>window.x=1</script>-->", "comments", 0),
+    ("<![CDATA[><script\n>window.x=2</script>]]>", "CDATA", 0),
+    ('<noscript\n><p title="</noscript><script>x</script>"></p></noscript>', "<noscript>", 0),
+    ("```x``` is inline code\n\n<script>alert(2)</script>", "<script>", 2),
+    ('/// html | a\n    attrs: {rel: attachment, href: "fi\tle:///proc/self/environ"}\nx\n///', "rel", 0),
+    ('<div id="__config">{}</div>', "__config", 0),
+    ('<div data-md-component="palette">x</div>', "data-md-component", 0),
+    ('A paragraph.\n{: #__config }', "__config", 1),
+    ('<a href="java&Tab;script:alert(1)">x</a>', "not allowed", 0),
+    ('<img src="\\\\t.example\\p1.png">', "outside the site", 0),
+    ("![p](https:t.example/p5.png)", "outside the site", 0),
+    ('<a href="#x" class="gp-quick-exit">Exit</a>', "gp-quick-exit", 0),
 ]
 
 
@@ -77,12 +95,5 @@ def test_ordinary_markdown_and_allowed_html_pass():
     assert markdown_problems(SAFE, "docs/en/x.md") == []
 
 
-def test_rendered_html_is_checked_again():
-    assert html_problems('<p>ok</p><script src="x.js"></script>', "x") != []
-    assert html_problems('<p><a href="https://x.org">x</a></p>', "x") == []
-
-
-def test_external_links_do_not_send_the_page_read():
-    html = mark_external_links('<a href="https://www.icc-cpi.int/x">c</a> <a href="other.html">o</a>')
-    assert 'rel="noopener noreferrer"' in html
-    assert '<a href="other.html">' in html
+def test_the_sites_own_markers_are_not_content_comments():
+    assert markdown_problems("---\ntitle: t\n---\n\n<!-- gp:corrections -->\n", "docs/en/x.md") == []

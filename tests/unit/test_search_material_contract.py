@@ -2,7 +2,7 @@
 in milliseconds, so that re-pinning Material (requirements.in allows 9.8.*) fails here with a
 clear message instead of silently breaking search for Dari readers.
 
-Our side of each contract: overrides/main.html (the worker's file name), lunr.gp.min.js (the
+Our side of each contract: publishing/document.py (Material's config script), lunr.gp.min.js (the
 query message it rewrites in the page, the lunr globals it extends in the worker),
 hooks/search.py (the index files Material loads), hooks/output.py (the lunr files it keeps).
 """
@@ -44,13 +44,13 @@ def require(pattern: str, text: str, what: str, ours: str) -> None:
     assert re.search(pattern, text), f"{what}: pattern {pattern!r} not found. " + UPGRADE.format(ours=ours)
 
 
-def test_the_worker_named_in_our_template_is_the_installed_one():
-    ours = worker_name_in(ROOT / "overrides/main.html")
-    theirs = worker_name_in(TEMPLATES / "base.html")
-    assert (TEMPLATES / ours).is_file(), (
-        f"overrides/main.html loads {ours}, which the installed Material does not ship "
-        f"(it ships {theirs}): copy the new name into the config block of overrides/main.html")
-    assert ours == theirs, f"overrides/main.html names {ours}, Material's base.html names {theirs}"
+def test_our_templates_do_not_copy_the_workers_hashed_name():
+    """Search is pointed at the page's language by editing Material's own config (publishing/
+    document.py), so the content-hashed worker name is never copied into our templates."""
+    names = [p for p in (ROOT / "overrides").rglob("*.html")
+             if re.search(r"workers/search\.[0-9a-f]+\.min\.js", p.read_text(encoding="utf-8"))]
+    assert not names, f"templates copy Material's hashed worker name: {names}"
+    assert (TEMPLATES / worker_name_in(TEMPLATES / "base.html")).is_file()
 
 
 def test_the_page_sends_queries_as_type_2_messages_to_a_global_worker():

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from hooks import translations as tr
-from tests.conftest import DOCS
+from publishing import translations as tr
+from tests.conftest import DOCS, ORIGINAL, TRANSLATIONS
 
 PAGE = "safe-exit-guide/documents.md"
 
@@ -21,7 +21,7 @@ def docs(tmp_path):
 
 def test_current_translations_are_unreviewed_not_outdated(docs):
     report = tr.build_report(docs)
-    for language in ("fa", "fr"):
+    for language in TRANSLATIONS:
         totals = report.totals(language)
         assert totals["outdated"] == 0 and totals["missing"] == 0, report.pages[language]
 
@@ -29,7 +29,7 @@ def test_current_translations_are_unreviewed_not_outdated(docs):
 def test_english_change_makes_translations_outdated(docs):
     english = docs / "en" / PAGE
     english.write_text(english.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
-    for language in ("fa", "fr"):
+    for language in TRANSLATIONS:
         status = tr.page_status(docs, language, PAGE)
         assert status.state == "outdated"
         assert status.english_now == tr.source_hash(english) != status.translated_from
@@ -95,7 +95,7 @@ def test_glossary_variant_and_arabic_letters_are_reported(docs):
     path = docs / "fa" / PAGE
     text = path.read_text(encoding="utf-8")
     path.write_text(text + "\nاین گذرنامه در دادگاه است و يک كتاب.\n", encoding="utf-8")
-    problems = tr.glossary_problems(docs, "fa", PAGE)
+    problems = tr.glossary_problems(docs, "fa", PAGE, settings={"fa": {"avoid_letters": "يكى"}})
     line = len((text + "\n").splitlines()) + 1
     assert any(f":{line}: «گذرنامه»" in p and "«پاسپورت»" in p for p in problems), problems
     assert any("«دادگاه»" in p for p in problems)
@@ -112,17 +112,58 @@ def test_status_command_strict_mode(docs, capsys):
     assert tr.main(["status", "--docs", str(docs)]) == 0
     assert tr.main(["status", "--docs", str(docs), "--strict"]) == 1  # nothing is reviewed yet
     out = capsys.readouterr().out
-    assert "fa (Dari):" in out and "UNREVIEWED" in out
+    assert f"{TRANSLATIONS[0]} (" in out and "UNREVIEWED" in out
 
 
-def test_dari_sources_have_no_arabic_letters():
-    offenders = [f"{p.relative_to(DOCS)}:{n}" for p in (DOCS / "fa").rglob("*.md")
-                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if tr.ARABIC_LETTERS.search(line)]
+def test_no_translation_uses_letters_its_language_avoids():
+    offenders = []
+    for language in TRANSLATIONS:
+        offenders += [p for page in tr.english_pages(DOCS, ORIGINAL) for p in tr.glossary_problems(DOCS, language, page)
+                      if "is not used in this language" in p]
     assert not offenders, offenders
 
 
-def test_every_english_page_has_a_dari_and_a_french_counterpart():
-    english = tr.english_pages()
-    for language in ("fa", "fr"):
+def test_the_statutes_own_french_wording_may_be_quoted(docs):
+    path = docs / "fr" / PAGE
+    path.write_text(path.read_text(encoding="utf-8") + "\nLe Statut dit « persécution pour des motifs sexistes ».\n",
+                    encoding="utf-8")
+    glossary = [{"en": "gender persecution", "fr": {"term": "persécution liée au genre", "allowed_in_quotations": True,
+                                                    "avoid": ["persécution pour des motifs sexistes"]}}]
+    assert not tr.glossary_problems(docs, "fr", PAGE, glossary, settings={})
+    glossary[0]["fr"]["allowed_in_quotations"] = False
+    assert tr.glossary_problems(docs, "fr", PAGE, glossary, settings={})
+
+
+def test_diff_shows_the_english_paragraphs_changed_since_the_stamp(tmp_path):
+    old = "---\ntitle: t\n---\n\nFirst paragraph.\n\nSecond paragraph.\n\nThird.\n"
+    new = "---\ntitle: t\n---\n\nFirst paragraph.\n\nSecond paragraph, corrected.\n\nThird.\n\nA new fourth.\n"
+    lines = tr.paragraph_diff(old, new)
+    assert "- Second paragraph." in lines and "+ Second paragraph, corrected." in lines
+    assert "+ A new fourth." in lines and not any("First" in line or "Third" in line for line in lines)
+
+
+def test_diff_finds_the_stamped_version_in_the_history():
+    """Every translated page is stamped against an English version that git knows."""
+    page = DOCS / TRANSLATIONS[0] / PAGE
+    english = DOCS / ORIGINAL / PAGE
+    stamped = str(tr.front_matter(page.read_text(encoding="utf-8"))["translation"]["source"])
+    assert tr.source_hash(english) == stamped  # current: nothing to show
+    assert "up to date" in tr.diff(page)
+
+
+def test_pages_due_for_review_are_listed(tmp_path):
+    folder = tmp_path / "docs" / "en"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text("---\ntitle: a\nreview_by: 2027-01-10\n---\n", encoding="utf-8")
+    (folder / "b.md").write_text("---\ntitle: b\nreview_by: 2028-01-10\n---\n", encoding="utf-8")
+    import datetime as dt
+
+    due = tr.reviews_due(tmp_path / "docs", within_days=30, today=dt.date(2027, 1, 1))
+    assert due == [("docs/en/a.md", dt.date(2027, 1, 10))]
+
+
+def test_every_english_page_has_a_translated_counterpart():
+    english = tr.english_pages(DOCS, ORIGINAL)
+    for language in TRANSLATIONS:
         missing = [p for p in english if not (DOCS / language / p).exists()]
         assert not missing, f"{language}: {missing}"

@@ -1,33 +1,74 @@
-"""Typography applied to rendered pages: French spaces, isolated Latin runs in Dari."""
+"""Typography on built pages: French spaces and numbers everywhere, isolated Latin runs in Dari,
+footnote calls that never start a line."""
 
 from __future__ import annotations
 
-from hooks.typography import dari, french_html
+from publishing.typography import NBSP, NNBSP, WORD_JOINER, apply, french
+
+FA_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+
+
+def page(body: str, lang: str, head: str = "") -> str:
+    return f'<html lang="{lang}"><head><title>{head}</title></head><body>{body}</body></html>'
 
 
 def test_french_non_breaking_spaces():
-    out = french_html("<p>« Attention » : oui ; non ! vraiment ? <code>a ; b</code></p>")
-    assert "«\u202fAttention\u202f»\u00a0: oui\u202f; non\u202f! vraiment\u202f?" in out
+    out = apply(page("<p>« Attention » : oui ; non ! vraiment ? <code>a ; b</code></p>", "fr"), "fr")
+    assert f"«{NNBSP}Attention{NNBSP}»{NBSP}: oui{NNBSP}; non{NNBSP}! vraiment{NNBSP}?" in out
     assert "<code>a ; b</code>" in out
 
 
-def test_french_urls_are_not_touched():
-    out = french_html('<p><a href="https://x.org/?p=1">https://x.org/?p=1</a></p>')
-    assert "https://x.org/?p=1</a>" in out
+def test_french_rules_leave_addresses_and_english_titles_alone():
+    out = apply(page('<p>voir : <a href="https://x.org/?p=1&amp;q=2">https://x.org/?p=1</a> '
+                     '<em lang="en">What is gender? A note: yes</em> 10:30</p>', "fr"), "fr")
+    assert 'href="https://x.org/?p=1&amp;q=2"' in out and ">https://x.org/?p=1</a>" in out
+    assert f"voir{NBSP}:" in out
+    assert "What is gender? A note: yes" in out and "10:30" in out
+
+
+def test_french_numbers_are_grouped_and_never_split():
+    text = french("environ 3 300 inspecteurs, 35 000 étudiantes, 1 000 000, 40 %, 12%, 1,4 million, "
+                  "p. 3, art. 7, n° 28, 7 décembre 2022, 1er juillet 2002, en 2022 2023 fois")
+    assert f"3{NNBSP}300" in text and f"35{NNBSP}000" in text and f"1{NNBSP}000{NNBSP}000" in text
+    assert f"40{NNBSP}%" in text and f"12{NNBSP}%" in text and f"1,4{NBSP}million" in text
+    assert f"p.{NBSP}3" in text and f"art.{NBSP}7" in text and f"n°{NBSP}28" in text
+    assert f"7{NBSP}décembre{NBSP}2022" in text and f"1er{NBSP}juillet{NBSP}2002" in text
+
+
+def test_french_ordinals_are_superscripts_in_text_not_in_titles():
+    out = apply(page("<p>le 1er juillet, la 6e année, la 79e session, C-608/22</p>", "fr", "Le 1er jour"), "fr")
+    assert "1<sup>er</sup>" in out and "6<sup>e</sup>" in out and "79<sup>e</sup>" in out
+    assert "<title>Le 1er jour</title>" in out and "C-608/22" in out
+
+
+def test_french_attributes_and_titles_a_reader_sees():
+    out = apply(page('<a title="Qui est visé ?" aria-label="Édition : 2026">x</a>'
+                     '<meta name="description" content="Rapports : guides">', "fr", "Persécution : rapports"), "fr")
+    assert f"Qui est visé{NNBSP}?" in out and f"Édition{NBSP}: 2026" in out
+    assert f"Rapports{NBSP}: guides" in out and f"<title>Persécution{NBSP}: rapports</title>" in out
 
 
 def test_latin_runs_in_dari_are_isolated():
-    out = dari("<p>گزارش (Afghanistan Justice Archive) و سند A/HRC/53/21، مادهٔ 7(1)(h).</p>")
+    out = apply(page("<p>گزارش (Afghanistan Justice Archive) و سند A/HRC/53/21، مادهٔ 7(1)(h).</p>", "fa"), "fa")
     assert "<bdi>(Afghanistan Justice Archive)</bdi>" in out
     assert "<bdi>A/HRC/53/21</bdi>،" in out
     assert "<bdi>7(1)(h)</bdi>." in out
 
 
-def test_dari_keeps_existing_isolates_code_and_numbers():
-    out = dari("<p>سال 2021 <bdi>ICC</bdi> <code>make site</code></p>")
-    assert out.count("<bdi>") == 1 and "<code>make site</code>" in out and "سال 2021" in out
+def test_dari_keeps_existing_isolates_code_numbers_entities_and_english():
+    out = apply(page('<p>سال 2021 <bdi>ICC</bdi> <code>make site</code> AT&amp;T</p>'
+                     '<div lang="en"><p>Not translated yet (English).</p></div>', "fa"), "fa")
+    assert out.count("<bdi>") == 2 and "<code>make site</code>" in out and "سال 2021" in out
+    assert "<bdi>AT&amp;T</bdi>" in out and "<p>Not translated yet (English).</p>" in out
 
 
-def test_dari_footnote_numbers_are_persian():
-    out = dari('<p>متن<sup id="fnref:12"><a class="footnote-ref" href="#fn:12">12</a></sup></p>')
+def test_dari_footnote_numbers_are_persian_and_glued_to_their_word():
+    out = apply(page('<p>متن<sup id="fnref:12"><a class="footnote-ref" href="#fn:12">12</a></sup></p>', "fa"),
+                "fa", FA_DIGITS)
     assert ">۱۲</a>" in out
+    assert f"متن{WORD_JOINER}<sup" in out
+
+
+def test_scripts_and_styles_are_never_touched():
+    html = page('<script>var a = "« x » : y ; 3 300";</script><style>a::after{content:" : "}</style>', "fr")
+    assert apply(html, "fr") == html
