@@ -77,8 +77,9 @@ def built_site(tmp_path_factory, release_key) -> Path:
     if prebuilt:
         return Path(prebuilt).resolve()
     site = tmp_path_factory.mktemp("site") / "site"
+    # a publisher's neutral site for the quick exit: the browser tests answer it locally
     result = run_mkdocs("build", "--strict", "--site-dir", str(site),
-                        env={"RELEASE_PUBLIC_KEY": release_key["public"]})
+                        env={"RELEASE_PUBLIC_KEY": release_key["public"], "QUICK_EXIT_URL": "https://neutral.example/"})
     if result.returncode != 0:
         pytest.fail(f"mkdocs build failed:\n{result.stderr[-4000:]}")
     return site

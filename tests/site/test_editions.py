@@ -15,7 +15,7 @@ from tests.conftest import DOCS, built_path, english_pages
 
 SENTENCES = {
     "fa": [
-        ("afghanistan-report", "afghanistan-report/right-to-education.md", "نخست مکتب‌های متوسطه را به روی دختران بستند."),
+        ("afghanistan-report", "afghanistan-report/right-to-education.md", "نخست مکتب‌های متوسطه و لیسه را به روی دختران بستند."),
         ("documentation-manual", "documentation-manual/principles.md", "این فصل را پیش از هر فصل دیگر بخوانید."),
         ("safe-exit-guide", "safe-exit-guide/fraud-and-fake-offers.md",
          "کسانی که می‌خواهند بروند، اغلب هدف افرادی قرار می‌گیرند که می‌خواهند آنان را فریب دهند."),

@@ -12,7 +12,8 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from tests.conftest import LANGUAGES, ROOT
+from publishing import strings
+from tests.conftest import LANGUAGES, ROOT, SITE_LANGUAGES
 
 CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
 PUBLICATIONS = CONFIG["extra"]["pdf"]["publications"]
@@ -95,8 +96,9 @@ def test_landing_pages_offer_their_pdf_with_true_facts(built_site, language):
         fact = facts[(publication, language)]
         assert fact["size"] == len(data)
         assert fact["pages"] == len(PdfReader(target).pages)
-        pages_shown = box.select("dd")[3].get_text(strip=True).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
-        assert int(pages_shown) == fact["pages"]
+        label = strings.for_language(SITE_LANGUAGES, language)["pdf_pages"]
+        pages_shown = next(dt.find_next_sibling("dd") for dt in box.select("dt") if dt.get_text(strip=True) == label)
+        assert int(pages_shown.get_text(strip=True).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))) == fact["pages"]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

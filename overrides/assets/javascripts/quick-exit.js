@@ -12,7 +12,9 @@
      over http(s), online, and not inside an offline edition (a ZIM file in Kiwix, whose reader
      would ask before opening an outside link while the page stays on screen). Otherwise, and by
      default, a neutral page shipped with the site itself (a multiplication table in the
-     reader's language), which needs no network.
+     reader's language). When the web copy has lost its connection (a shutdown), that page
+     cannot be fetched either: the same table is drawn in place of this page and the address
+     and history entry become the neutral page's, so that no error page names anything.
    - Without JavaScript the button is an ordinary link to the same place. */
 (function () {
   "use strict";
@@ -25,20 +27,53 @@
   var presses = [];
   var resetTimer = null;
 
+  var offlineEdition = document.documentElement.getAttribute("data-gp-edition") === "zim";
+  var web = location.protocol === "http:" || location.protocol === "https:";
+
   function destination() {
-    var offlineEdition = document.documentElement.getAttribute("data-gp-edition") === "zim";
-    var web = location.protocol === "http:" || location.protocol === "https:";
     if (online && web && !offlineEdition && navigator.onLine !== false) return online;
     return local || online;
+  }
+
+  // The neutral page drawn in place: the same multiplication table as tables.html, in the
+  // page's language and digits (Intl formats ۱۲ in Dari), with its title.
+  function neutralHere() {
+    var root = document.documentElement;
+    var title = button.getAttribute("data-gp-exit-title") || "";
+    var digits = new Intl.NumberFormat(root.lang || undefined);
+    var table = document.createElement("table");
+    for (var row = 0; row <= 10; row++) {
+      var tr = table.insertRow();
+      for (var col = 0; col <= 10; col++) {
+        var cell = document.createElement(row === 0 || col === 0 ? "th" : "td");
+        cell.textContent = row === 0 && col === 0 ? "×" : digits.format(row === 0 ? col : col === 0 ? row : row * col);
+        tr.appendChild(cell);
+      }
+    }
+    var heading = document.createElement("h1");
+    heading.textContent = title;
+    document.body.appendChild(heading);
+    document.body.appendChild(table);
+    document.title = title;
+    root.classList.remove("gp-exiting");
+    root.classList.add("gp-neutral");
+    history.replaceState(null, "", local);
   }
 
   function leave(event) {
     if (event) event.preventDefault();
     var target = destination();
-    document.documentElement.classList.add("gp-exiting");
+    var root = document.documentElement;
+    root.classList.add("gp-exiting");
     document.title = "";
     if (document.body) {
       while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+    }
+    if (target === local && web && !offlineEdition && navigator.onLine === false) {
+      try {
+        neutralHere();
+        return;
+      } catch (error) { /* fall through to the address itself */ }
     }
     window.location.replace(target);
   }
