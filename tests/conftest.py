@@ -52,15 +52,13 @@ def built_path(site: Path, language: str, source: str) -> Path:
 
 @pytest.fixture(scope="session")
 def release_key(tmp_path_factory) -> dict:
-    """A throwaway signing key for this test session (never the publisher's)."""
-    import base64
+    """A throwaway signing key for this test session (never the publisher's): a minisign secret
+    key file (unencrypted, so that no password is needed), its public key and fingerprint."""
+    from publishing.release import signing
 
-    from hooks.release import SecretKey
-
-    seed = os.urandom(32)
     path = tmp_path_factory.mktemp("keys") / "release.key"
-    path.write_text(base64.b64encode(seed).decode())
-    return {"file": path, "public": SecretKey(seed).public_key_text}
+    public = signing.generate(path, password=None)
+    return {"file": path, "public": signing.public_key_text(public), "fingerprint": signing.fingerprint(public)}
 
 
 @pytest.fixture(scope="session")
