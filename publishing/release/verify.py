@@ -133,7 +133,7 @@ def check_entries(entries: Iterator[Entry], manifest: dict[str, str], report: Re
         if entry.kind == "dir":
             continue
         if entry.kind == "symlink":
-            report.add("SYMLINK", rel, f"-> {printable(entry.target or '?')} (never followed)")
+            report.add("SYMLINK", rel, f"-> {printable(entry.target or '?')}, never followed")
             continue
         if entry.kind == "hardlink":
             report.add("HARDLINK", rel, f"-> {printable(entry.target or '?')}")
