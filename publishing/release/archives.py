@@ -170,7 +170,7 @@ def _zip_entries(path: Path, budget: Budget) -> Iterator[Entry]:
             elif stat.S_ISLNK(mode):
                 target = _zip_link_target(archive, info, budget)
                 yield Entry(name, "symlink", target=target)
-            elif mode and not stat.S_ISREG(mode):
+            elif stat.S_IFMT(mode) and not stat.S_ISREG(mode):  # no type bits: a plain file
                 yield Entry(name, _special(mode))
             else:
                 yield Entry(name, "file", size=info.file_size,
@@ -220,7 +220,7 @@ def _special(mode: int) -> str:
         return "device"
     if stat.S_ISFIFO(mode):
         return "fifo"
-    return "other"
+    return "special file"
 
 
 class _BoundedTarInfo(tarfile.TarInfo):

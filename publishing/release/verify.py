@@ -139,7 +139,7 @@ def check_entries(entries: Iterator[Entry], manifest: dict[str, str], report: Re
             report.add("HARDLINK", rel, f"-> {printable(entry.target or '?')}")
             continue
         if entry.kind != "file":
-            report.add("SPECIAL", rel, f"a {entry.kind}, not a regular file")
+            report.add("SPECIAL", rel, f"{entry.kind}, not a regular file")
             continue
         if entry.links > 1:
             report.add("HARDLINK", rel, f"the same file has {entry.links} names on this disk")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import stat
 import struct
 import tarfile
+import time
+import zipfile
 import zlib
 
 import pytest
@@ -205,3 +207,54 @@ def test_a_member_without_a_folder_does_not_crash(tmp_path, key):
 def test_zlib_bomb_helper_is_deflated():
     # the bombs above are small on disk: 20 MB of zeros deflate to ~20 KB
     assert len(zlib.compress(b"\0" * (20 << 20), 9)) < 64 << 10
+
+
+def deflated_zeros(megabytes: int) -> bytes:
+    """A raw deflate stream of that many MB of zeros, made in milliseconds: one fully flushed
+    1 MB block, repeated (each block stands alone), then an empty final block."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = compressor.compress(b"\0" * (1 << 20)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    end = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return block * megabytes + end.compress(b"") + end.flush()
+
+
+def test_an_unlisted_bomb_is_never_unpacked(tmp_path, key):
+    """A 3 MB member that unpacks to 3 GB (the review's zipbomb.zip): not in the signed list, so
+    it is reported as EXTRA without being read (the old tool ran out of memory on it)."""
+    path = write_zip(tmp_path / "bomb.zip", signed_members(key))
+    with zipfile.ZipFile(path, "a") as archive:  # stored: its bytes are the deflate stream as it is
+        archive.writestr(zipfile.ZipInfo(f"{TOP}/assets/bomb.bin", (2026, 12, 20, 0, 0, 0)), deflated_zeros(3000))
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(f"{TOP}/assets/bomb.bin")
+    local = info.header_offset
+    central = data.rindex(b"PK\x01\x02")  # the last central directory record: bomb.bin
+    for at, method_at, size_at in ((local, 8, 22), (central, 10, 24)):
+        data[at + method_at:at + method_at + 2] = struct.pack("<H", zipfile.ZIP_DEFLATED)
+        data[at + size_at:at + size_at + 4] = struct.pack("<I", 3000 << 20)
+    path.write_bytes(bytes(data))
+    started = time.monotonic()
+    result = cli_process("verify", path, "--public-key", key["public"])
+    assert result.code == 1 and line(result, "EXTRA", "assets/bomb.bin"), result.text
+    assert "Traceback" not in result.err and time.monotonic() - started < 20
+
+
+def test_a_forged_list_is_refused_before_the_rest_is_read(tmp_path, key):
+    """A tar.gz whose signed list does not match its signature, followed by a member that breaks
+    any reader: the signature is checked first, so the answer is 2, not a crash."""
+    members = signed_members(key)
+    members[0] = (members[0][0], members[0][1].replace(sha(site_files(key)["index.html"]).encode(), b"0" * 64))
+    path = write_tar(tmp_path / "forged.tar.gz", members + [(f"{TOP}/zzz.bin", b"\1" * (1 << 20))])
+    raw = tarfile.open(path).getmembers()[-1].offset  # cut the last member's data short
+    import gzip as _gzip
+
+    plain = _gzip.decompress(path.read_bytes())
+    path.write_bytes(_gzip.compress(plain[: raw + 512 + 4096], mtime=0))
+    result = cli_process("verify", path, "--public-key", key["public"])
+    assert result.code == 2 and "NOT VERIFIED" in result.err and "Traceback" not in result.err, result.text
+
+
+def test_a_zip_without_unix_file_types_is_fine(tmp_path, key):
+    """Zips made on Windows, or by zipfile.writestr(name), carry no file-type bits."""
+    members = [(name, data, 0o600) for name, data in signed_members(key)]
+    assert check(write_zip(tmp_path / "plain.zip", members), key).code == 0

@@ -86,43 +86,55 @@ def test_a_bad_public_key_is_refused(text):
         signing.public_key(text)
 
 
-def test_keygen_writes_a_0600_minisign_key_and_refuses_to_overwrite(tmp_path):
+@pytest.fixture
+def password(monkeypatch):
+    """keygen's password from the environment (no terminal in tests)."""
+    monkeypatch.setenv(signing.PASSWORD_ENV, "correct horse battery staple")
+
+
+def test_keygen_writes_a_0600_minisign_key_and_refuses_to_overwrite(tmp_path, password):
     path = tmp_path / "release.key"
     old_umask = os.umask(0)  # even with a permissive umask
     try:
-        result = cli("keygen", "--secret-key", path, "--unencrypted")
+        result = cli("keygen", "--secret-key", path)
     finally:
         os.umask(old_umask)
     assert result.code == 0, result.text
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_bytes().startswith(b"untrusted comment: minisign encrypted secret key\n")
     public = signing.public_key_text(signing.load_secret_key(path).get_public_key())
     assert public in result.out and signing.fingerprint(public) in result.out
     before = path.read_bytes()
-    again = cli("keygen", "--secret-key", path, "--unencrypted")
+    again = cli("keygen", "--secret-key", path)
     assert again.code != 0 and "refusing to overwrite" in again.err
     assert path.read_bytes() == before
 
 
-def test_keygen_does_not_reuse_an_existing_0644_file(tmp_path):
+def test_keygen_does_not_reuse_an_existing_0644_file(tmp_path, password):
     path = tmp_path / "release.key"
     path.write_text("")
     path.chmod(0o644)
-    result = cli("keygen", "--secret-key", path, "--unencrypted")
+    result = cli("keygen", "--secret-key", path)
     assert result.code != 0 and path.read_text() == "" and "refusing to overwrite" in result.err
 
 
-def test_keygen_refuses_a_symlink_in_place_of_the_key(tmp_path):
+def test_keygen_refuses_a_symlink_in_place_of_the_key(tmp_path, password):
     target = tmp_path / "elsewhere"
     (tmp_path / "release.key").symlink_to(target)
-    result = cli("keygen", "--secret-key", tmp_path / "release.key", "--unencrypted")
+    result = cli("keygen", "--secret-key", tmp_path / "release.key")
     assert result.code != 0 and not target.exists()
 
 
-def test_encrypted_key_needs_its_password(tmp_path, monkeypatch):
+def test_keygen_unencrypted_on_request(tmp_path):
     path = tmp_path / "release.key"
-    monkeypatch.setenv(signing.PASSWORD_ENV, "correct horse")
+    assert cli("keygen", "--secret-key", path, "--unencrypted").code == 0
+    assert b"encrypted" not in path.read_bytes().splitlines()[0]
+    assert signing.load_secret_key(path).get_public_key()
+
+
+def test_encrypted_key_needs_its_password(tmp_path, monkeypatch, password):
+    path = tmp_path / "release.key"
     assert cli("keygen", "--secret-key", path).code == 0
-    assert b"encrypted secret key" in path.read_bytes()
     assert signing.load_secret_key(path).get_public_key()
     monkeypatch.setenv(signing.PASSWORD_ENV, "wrong")
     with pytest.raises(signing.KeyProblem, match="wrong password"):
