@@ -17,6 +17,7 @@ import datetime as _dt
 import gzip
 import io
 import stat
+import struct
 import tarfile
 import zipfile
 import zlib
@@ -161,8 +162,14 @@ def _zip_entries(path: Path, budget: Budget) -> Iterator[Entry]:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise Unreadable(f"{path.name} is not a readable zip ({error})") from None
     with archive:
+        for problem in _zip_layout_problems(path, archive):
+            yield Entry("(the zip file itself)", "ambiguous", target=problem)
         for info in archive.infolist():
             budget.count_entry()
+            second = _unicode_path(info)
+            if second is not None and second != info.filename:
+                yield Entry(info.filename, "ambiguous",
+                            target=f"a second name inside the entry, {second!r}, which some tools unpack instead")
             mode = info.external_attr >> 16  # Unix mode bits, whichever system wrote the entry
             name = info.filename
             if info.is_dir() or stat.S_ISDIR(mode):
@@ -175,6 +182,46 @@ def _zip_entries(path: Path, budget: Budget) -> Iterator[Entry]:
             else:
                 yield Entry(name, "file", size=info.file_size,
                             open=lambda info=info: _zip_open(archive, info))
+
+
+def _unicode_path(info: zipfile.ZipInfo) -> str | None:
+    """The Info-ZIP Unicode Path extra field (0x7075), which unzip prefers to the entry's name."""
+    extra, at = info.extra, 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack("<HH", extra[at:at + 4])
+        if kind == 0x7075 and size >= 5:
+            return extra[at + 9:at + 4 + size].decode("utf-8", "replace")
+        at += 4 + size
+    return None
+
+
+def _zip_layout_problems(path: Path, archive: zipfile.ZipFile) -> list[str]:
+    """Bytes of the zip that its central directory does not account for. A streaming unpacker
+    reads local headers in order, and would unpack an entry hidden there that we never see."""
+    problems = []
+    position = 0
+    with path.open("rb") as raw:
+        for info in sorted(archive.infolist(), key=lambda i: i.header_offset):
+            if info.header_offset != position:
+                problems.append(f"{info.header_offset - position} bytes at offset {position} that no entry accounts for")
+            raw.seek(info.header_offset)
+            header = raw.read(30)
+            if len(header) < 30 or header[:4] != b"PK\x03\x04":
+                problems.append(f"no local header at offset {info.header_offset}")
+                return problems
+            name_length, extra_length = struct.unpack("<HH", header[26:30])
+            position = info.header_offset + 30 + name_length + extra_length + info.compress_size
+            if info.flag_bits & 0x08:  # a data descriptor follows: signature optional, sizes 4 or 8 bytes
+                raw.seek(position)
+                descriptor = raw.read(24)
+                start = 4 if descriptor[:4] == b"PK\x07\x08" else 0
+                wide = info.compress_size >= 0xFFFFFFFF or info.file_size >= 0xFFFFFFFF or \
+                    descriptor[start + 4:start + 8] != struct.pack("<I", info.compress_size & 0xFFFFFFFF)
+                position += start + (20 if wide else 12)
+        directory = archive.start_dir
+        if directory != position:
+            problems.append(f"{directory - position} bytes before the zip's directory that no entry accounts for")
+    return problems
 
 
 def _zip_open(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> BinaryIO:

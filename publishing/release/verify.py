@@ -108,6 +108,9 @@ def check_entries(entries: Iterator[Entry], manifest: dict[str, str], report: Re
     keys: dict[str, str] = {}
     found: set[str] = set()
     for entry in entries:
+        if entry.kind == "ambiguous":  # an archive that unpacking tools would read differently
+            report.add("UNSAFE", entry.name, entry.target or "")
+            continue
         problem = name_problem(entry.name)
         if problem:
             report.add("UNSAFE", entry.name, problem)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import stat
 import struct
 import tarfile
@@ -258,3 +259,59 @@ def test_a_zip_without_unix_file_types_is_fine(tmp_path, key):
     """Zips made on Windows, or by zipfile.writestr(name), carry no file-type bits."""
     members = [(name, data, 0o600) for name, data in signed_members(key)]
     assert check(write_zip(tmp_path / "plain.zip", members), key).code == 0
+
+
+def test_a_zip_entry_hidden_from_its_directory(tmp_path, key):
+    """A local entry that the central directory does not list: Python (and this check) never sees
+    it, but a streaming unpacker (bsdtar < file.zip) unpacks it."""
+    hidden = write_zip(tmp_path / "hidden.zip", [(f"{TOP}/assets/evil.js", b"steal()")])
+    with zipfile.ZipFile(hidden) as archive:
+        local = hidden.read_bytes()[:archive.start_dir]
+    good = write_zip(tmp_path / "good.zip", signed_members(key)).read_bytes()
+    path = tmp_path / "ambiguous.zip"
+    path.write_bytes(local + good)
+    with zipfile.ZipFile(path) as archive:  # zipfile still opens it, and lists only the good entries
+        assert f"{TOP}/assets/evil.js" not in archive.namelist()
+    result = check(path, key)
+    assert result.code == 1 and "that no entry accounts for" in result.out, result.text
+
+
+def test_a_zip_entry_with_a_second_unicode_name(tmp_path, key):
+    """Info-ZIP's Unicode Path field: unzip would write the authentic bytes of site.css over
+    quick-exit.js, while every name and hash looks right."""
+    path = write_zip(tmp_path / "two-names.zip", signed_members(key))
+    second = f"{TOP}/assets/quick-exit.js".encode()
+    with zipfile.ZipFile(path) as archive:
+        infos = {info.filename: (info, archive.read(info)) for info in archive.infolist()}
+    with zipfile.ZipFile(tmp_path / "rewritten.zip", "w", zipfile.ZIP_DEFLATED) as out:
+        for name, (info, data) in infos.items():
+            if name.endswith("assets/site.css"):
+                info.extra = struct.pack("<HHB", 0x7075, 5 + len(second), 1) + struct.pack("<I", zlib.crc32(name.encode())) + second
+            out.writestr(info, data)
+    result = check(tmp_path / "rewritten.zip", key)
+    assert result.code == 1 and "a second name inside the entry" in result.out, result.text
+
+
+def test_a_zip_written_as_a_stream_is_fine(tmp_path, key):
+    """zip tools writing to a pipe put a data descriptor after each entry: no false alarm."""
+    class Pipe(io.RawIOBase):
+        def __init__(self):
+            self.data = bytearray()
+
+        def writable(self):
+            return True
+
+        def write(self, b):
+            self.data += b
+            return len(b)
+
+    pipe = Pipe()
+    with zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in signed_members(key):
+            with archive.open(name, "w") as out:
+                out.write(data)
+    path = tmp_path / "streamed.zip"
+    path.write_bytes(bytes(pipe.data))
+    with zipfile.ZipFile(path) as archive:
+        assert all(info.flag_bits & 0x08 for info in archive.infolist())
+    assert check(path, key).code == 0
