@@ -302,6 +302,9 @@ class ArchiveCopy:
 # --------------------------------------------------------------------------- a mirror
 
 
+TYPES = {"html": ("text/html",), "js": ("application/javascript", "text/javascript"), "css": ("text/css",),
+         "json": ("application/json",), "svg": ("image/svg+xml",), "pdf": ("application/pdf",),
+         "png": ("image/png",), "woff2": ("font/woff2", "application/font-woff2")}
 LINK = re.compile(rb"""\b(?:src|href)\s*=\s*["']([^"'#?]+)""", re.I)
 
 
@@ -436,6 +439,11 @@ class MirrorCopy:
                    if (headers.get("X-Content-Type-Options") or "").strip().lower() != "nosniff"]
         line(nosniff, "X-Content-Type-Options: nosniff", "no X-Content-Type-Options: nosniff")
         line(responses_without("Referrer-Policy"), "Referrer-Policy", "no Referrer-Policy header")
+        wrong_type = [name for name, headers, _ in self.responses
+                      if name.rpartition(".")[2] in TYPES and (headers.get("Content-Type") or "").split(";")[0].strip().lower()
+                      not in TYPES[name.rpartition(".")[2]]]
+        line(wrong_type, "Content-Type matches each file's kind",
+             "a Content-Type that does not match the file (a script served as text stops working)", "WARNING")
         return lines
 
 

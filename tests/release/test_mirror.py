@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import http.server
+import mimetypes
 import threading
 import time
 import urllib.parse
@@ -40,7 +41,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             file = self.site / "index.html"
         if file is None or not file.is_file():
             return self.send(404, b"not found")
-        self.send(200, file.read_bytes(), {"Content-Security-Policy": "default-src 'none'",
+        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        self.send(200, file.read_bytes(), {"Content-Security-Policy": "default-src 'none'", "Content-Type": kind,
                                            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
 
     def send(self, status: int, body: bytes, headers: dict | None = None):
@@ -83,6 +85,7 @@ def test_a_good_mirror_each_file_fetched_once_with_a_browser_like_request(site, 
     assert not repeated, f"downloaded more than once: {repeated}"
     assert all(agent.startswith("Mozilla/5.0") and "python" not in agent.lower() for agent in handler.agents)
     assert "ok       Content-Security-Policy on every page" in result.out
+    assert "ok       Content-Type matches each file's kind" in result.out
     assert "plain HTTP" in result.out  # reported, not fatal
 
 
@@ -249,6 +252,7 @@ def test_security_headers_are_reported_not_fatal(site, key):
     assert "WARNING  a Refresh header sends readers elsewhere" in result.out
     assert "MISSING  no Content-Security-Policy header" in result.out
     assert "MISSING  no X-Content-Type-Options: nosniff" in result.out
+    assert "WARNING  a Content-Type that does not match the file" in result.out
 
 
 def test_a_mirror_that_cloaks_for_browsers_is_caught(site, key):

@@ -171,7 +171,7 @@ def test_a_good_mirror_over_https_with_the_recipes_headers(dist, release_key, tm
         server.stop()
     for result in results:
         assert result.returncode == 0, result.stdout + result.stderr
-        for header in ("Content-Security-Policy on every page", "Strict-Transport-Security",
+        for header in ("Content-Security-Policy on every page", "Strict-Transport-Security", "Content-Type matches",
                        "X-Content-Type-Options: nosniff", "Referrer-Policy", "no Set-Cookie", "no Refresh"):
             assert re.search(rf"ok +{re.escape(header)}", result.stdout), (header, result.stdout)
     assert onion.returncode == 0, onion.stdout + onion.stderr
