@@ -178,7 +178,7 @@ def _zip_entries(path: Path, budget: Budget) -> Iterator[Entry]:
                 target = _zip_link_target(archive, info, budget)
                 yield Entry(name, "symlink", target=target)
             elif stat.S_IFMT(mode) and not stat.S_ISREG(mode):  # no type bits: a plain file
-                yield Entry(name, _special(mode))
+                yield Entry(name, special_kind(mode))
             else:
                 yield Entry(name, "file", size=info.file_size,
                             open=lambda info=info: _zip_open(archive, info))
@@ -262,7 +262,7 @@ class _Guarded(io.RawIOBase):
             super().close()
 
 
-def _special(mode: int) -> str:
+def special_kind(mode: int) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "device"
     if stat.S_ISFIFO(mode):

@@ -210,7 +210,7 @@ class FolderCopy:
                 yield Entry(rel, "file", size=info.st_size, links=info.st_nlink,
                             open=lambda fd=fd, name=name: _open_file(fd, name))
             else:
-                yield Entry(rel, archives._special(mode))
+                yield Entry(rel, archives.special_kind(mode))
 
     def _read(self, name: str, limit: int) -> bytes | None:
         try:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.release.helpers import cli_process, make_site
+from tests.release.helpers import cli_process
 
 
 class Handler(http.server.BaseHTTPRequestHandler):

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from publishing.release.manifest import ManifestProblem, Signed, name_problem, parse_manifest
-from tests.release.helpers import DATE, cli, cli_process, make_site, signed_list, site_files
+from tests.release.helpers import cli, cli_process, make_site, signed_list, site_files
 
 
 def check(target, key, *extra):
