@@ -67,7 +67,9 @@ def _raw(public: str | minisign.PublicKey) -> bytes:
 
 
 def key_id_hex(public: str | minisign.PublicKey) -> str:
-    """minisign's key id as minisign prints it: 16 upper-case hex digits (little-endian)."""
+    """minisign's key id as minisign prints it (little-endian, upper-case hex), always 16
+    digits: minisign itself drops leading zeros (``E7620F1842B4E81F``; ``497FD2BD686641`` for
+    ``00497FD2BD686641``)."""
     return f"{int.from_bytes(_raw(public)[:8], 'little'):016X}"
 
 

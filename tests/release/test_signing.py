@@ -37,6 +37,8 @@ def test_known_answer_minisign_vectors():
             signing.verify(data, VECTOR_PREHASHED, VECTOR_KEY)
     # the key id as minisign prints it ("minisign public key E7620F1842B4E81F")
     assert signing.key_id_hex(VECTOR_KEY) == "E7620F1842B4E81F"
+    low = base64.b64encode(b"Ed" + bytes.fromhex("416668bdd27f4900") + base64.b64decode(VECTOR_KEY)[10:]).decode()
+    assert signing.key_id_hex(low) == "00497FD2BD686641"  # always 16 digits
 
 
 def test_fingerprint_is_bound_to_the_key_not_to_the_free_key_id():
@@ -179,7 +181,8 @@ def test_debian_minisign_signs_with_our_key_and_we_use_its_keys(tmp_path, key):
     loaded = signing.load_secret_key(tmp_path / "mk.key").get_public_key()
     pub = (tmp_path / "mk.pub").read_text()
     assert signing.public_key_text(loaded) == pub.splitlines()[1]
-    assert signing.key_id_hex(loaded) in pub.splitlines()[0]  # "minisign public key <id>"
+    # "minisign public key <id>": minisign drops leading zeros (%PRIX64); key_id_hex keeps 16 digits
+    assert signing.key_id_hex(loaded) == pub.splitlines()[0].split()[-1].zfill(16)
 
 
 def test_fingerprint_command(key):
