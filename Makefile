@@ -57,10 +57,16 @@ test: setup-test
 translations: setup
 	$(BIN)/python -m hooks.translations status $(if $(STRICT),--strict,)
 
-# Signed bundles, PDFs and offline (ZIM) editions in dist/. Needs RELEASE_SIGNING_KEY_FILE, and a
-# site built with the matching RELEASE_PUBLIC_KEY (or extra.release.public_key in mkdocs.yml).
-release: site
-	$(BIN)/python -m hooks.release build --site site --dist dist
+# Signed bundles, PDFs and offline (ZIM) editions in dist/, in two steps. First the site is built
+# with no signing key in its environment: the build renders contributors' content (security review
+# C3), so the key must not be where a page could reach it. Then the built site is signed.
+# Needs RELEASE_SIGNING_KEY_FILE (made by `python -m publishing.release keygen`; its password is
+# asked for, or taken from RELEASE_SIGNING_KEY_PASSWORD) and RELEASE_PUBLIC_KEY (or
+# extra.release.public_key) set to the matching public key, RELEASE_NUMBER for the release number.
+RELEASE_SECRETS := RELEASE_SIGNING_KEY_FILE RELEASE_SIGNING_KEY RELEASE_SIGNING_KEY_PASSWORD
+release: setup
+	env $(addprefix -u ,$(RELEASE_SECRETS)) $(MAKE) site $(addsuffix =,$(RELEASE_SECRETS))
+	$(BIN)/python -m publishing.release build --site site --dist dist
 
 # Page weight, build speed and PDF sizes (tools/bench.py); RUNS=n for the medians.
 bench: setup-test

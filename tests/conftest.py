@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -60,15 +61,13 @@ def built_path(site: Path, language: str, source: str) -> Path:
 
 @pytest.fixture(scope="session")
 def release_key(tmp_path_factory) -> dict:
-    """A throwaway signing key for this test session (never the publisher's)."""
-    import base64
+    """A throwaway signing key for this test session (never the publisher's): a minisign secret
+    key file (unencrypted, so that no password is needed), its public key and fingerprint."""
+    from publishing.release import signing
 
-    from hooks.release import SecretKey
-
-    seed = os.urandom(32)
     path = tmp_path_factory.mktemp("keys") / "release.key"
-    path.write_text(base64.b64encode(seed).decode())
-    return {"file": path, "public": SecretKey(seed).public_key_text}
+    public = signing.generate(path, password=None)
+    return {"file": path, "public": signing.public_key_text(public), "fingerprint": signing.fingerprint(public)}
 
 
 @pytest.fixture(scope="session")
@@ -153,9 +152,46 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+HEADER_LINE = re.compile(r'add_header [A-Za-z0-9-]+ "[^"\\$\x00-\x1f\x7f]*" always;')
+
+
+def _headers_snippet(site: Path, target: Path) -> None:
+    """Copy the build's nginx header file out of the web root, as the recipes tell operators to,
+    refusing any line that is not a plain `add_header Name "value" always;`."""
+    source = site / "_nginx-headers.conf"
+    text = source.read_text(encoding="utf-8") if source.exists() else ""
+    bad = [line for line in text.splitlines() if line.strip() and not line.startswith("#") and not HEADER_LINE.fullmatch(line)]
+    if bad:
+        pytest.fail(f"{source} holds a line that is not a plain add_header: {bad[0][:200]!r}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+def _self_signed_certificate(work: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 made with openssl in the test's folder (valid for 2 days)."""
+    cert, key = work / "cert.pem", work / "key.pem"
+    result = subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"], capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.fail(f"openssl could not make a test certificate: {result.stderr[-1000:]}")
+    return cert, key
+
+
 class Nginx:
-    """nginx (Debian package) serving a directory on loopback with the recipes of deploy/: at
-    the root of one server (``.root``) and under /mirror/ of another (``.mirror``)."""
+    """nginx (Debian package) serving a directory on loopback with the recipes of deploy/, as
+    shipped except for addresses, paths and a self-signed certificate:
+
+    * ``.root``: https://127.0.0.1:<port>/ (deploy/nginx-site.conf, the TLS server block);
+    * ``.http_root``: http://127.0.0.1:<port>/ (the same file's HTTP block: only a redirect);
+    * ``.mirror``: https://127.0.0.1:<port>/mirror/ (deploy/nginx-mirror-subpath.conf inside a
+      TLS server);
+    * ``.onion``: http://127.0.0.1:<port>/ (deploy/nginx-onion.conf);
+    * ``.ca_file``: the certificate to trust (``ssl_context()`` for urllib; browsers:
+      ``ignore_https_errors=True``).
+
+    The headers file is copied out of the web root into a snippets folder, as the recipes say."""
 
     def __init__(self, directory: Path, work: Path):
         import time
@@ -164,37 +200,65 @@ class Nginx:
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         if not Path(nginx).exists():
             pytest.fail("nginx is required for these tests: apt-get install nginx-light")
-        root_port, mirror_port = _free_port(), _free_port()
+        if not shutil.which("openssl"):
+            pytest.fail("openssl is required for these tests: apt-get install openssl")
+        directory = Path(directory).resolve()
+        https_port, http_port, mirror_port, onion_port = (_free_port() for _ in range(4))
+        cert, key = _self_signed_certificate(work)
+        snippet = work / "snippets" / "gender-persecution-headers.conf"
+        _headers_snippet(directory, snippet)
 
-        def recipe(name: str) -> str:
+        def recipe(name: str, replacements: dict[str, str]) -> str:
             text = (ROOT / "deploy" / name).read_text(encoding="utf-8")
-            return text.replace("/srv/gender-persecution/site", str(directory))
+            replacements = {"/srv/gender-persecution/site": str(directory),
+                            "/etc/nginx/snippets/gender-persecution-headers.conf": str(snippet),
+                            "/etc/letsencrypt/live/example.org/fullchain.pem": str(cert),
+                            "/etc/letsencrypt/live/example.org/privkey.pem": str(key), **replacements}
+            for old, new in replacements.items():
+                if old not in text and not old.startswith("/etc/letsencrypt"):
+                    pytest.fail(f"deploy/{name} no longer holds {old!r}: update the Nginx test class")
+                text = text.replace(old, new)
+            return text
 
-        server = recipe("nginx-site.conf").replace("listen 80;", f"listen 127.0.0.1:{root_port};")
-        server = server.replace("listen [::]:80;", "")
-        mirror = f"server {{\n listen 127.0.0.1:{mirror_port};\n root {work};\n{recipe('nginx-mirror-subpath.conf')}\n}}\n"
+        site = recipe("nginx-site.conf", {"listen 80;": f"listen 127.0.0.1:{http_port};", "listen [::]:80;": "",
+                                          "listen 443 ssl;": f"listen 127.0.0.1:{https_port} ssl;",
+                                          "listen [::]:443 ssl;": ""})
+        mirror = (f"server {{\n listen 127.0.0.1:{mirror_port} ssl;\n ssl_certificate {cert};\n"
+                  f" ssl_certificate_key {key};\n root {work};\n access_log off;\n"
+                  + recipe("nginx-mirror-subpath.conf", {}) + "\n}\n")
+        onion = recipe("nginx-onion.conf", {"listen 127.0.0.1:8080;": f"listen 127.0.0.1:{onion_port};"})
         temp = "".join(f"{kind}_temp_path {work}/{kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         (work / "nginx.conf").write_text(
             ("user root;\n" if os.geteuid() == 0 else "")
             + f"worker_processes 1;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\ndaemon off;\n"
             "events {}\nhttp {\n include /etc/nginx/mime.types;\n default_type application/octet-stream;\n"
-            + temp + server + mirror + "}\n",
+            + temp + site + mirror + onion + "}\n",
             encoding="utf-8",
         )
         self.process = subprocess.Popen([nginx, "-c", str(work / "nginx.conf"), "-p", str(work)],
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        self.root = f"http://127.0.0.1:{root_port}/"
-        self.mirror = f"http://127.0.0.1:{mirror_port}/mirror/"
+        self.ca_file = str(cert)
+        self.root = f"https://127.0.0.1:{https_port}/"
+        self.http_root = f"http://127.0.0.1:{http_port}/"
+        self.mirror = f"https://127.0.0.1:{mirror_port}/mirror/"
+        self.onion = f"http://127.0.0.1:{onion_port}/"
         for _ in range(200):
             try:
-                urllib.request.urlopen(self.root + "index.html", timeout=1)
+                urllib.request.urlopen(self.root + "index.html", timeout=1, context=self.ssl_context())
                 return
             except Exception:
                 if self.process.poll() is not None:
                     pytest.fail("nginx did not start:\n" + self.process.stdout.read().decode()
                                 + (work / "error.log").read_text(errors="replace"))
                 time.sleep(0.05)
+        self.stop()
         pytest.fail("nginx did not answer")
+
+    def ssl_context(self):
+        """An SSL context that trusts this server's certificate (for urllib)."""
+        import ssl
+
+        return ssl.create_default_context(cafile=self.ca_file)
 
     def __getitem__(self, key: str) -> str:
         return getattr(self, key)
