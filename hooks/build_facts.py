@@ -7,7 +7,16 @@ that depend on the date, such as advice past its review date.
 
 from __future__ import annotations
 
+from mkdocs.exceptions import PluginError
+
 from publishing import build_date, release_facts
+
+
+def on_config(config):
+    try:
+        release_facts.release(config)  # a bad release number or key stops the build here, clearly
+    except ValueError as error:
+        raise PluginError(f"mkdocs.yml: {error}") from None
 
 
 def _facts(context, config):

@@ -174,6 +174,23 @@ def source_path(page) -> str:
     return Path(*parts[1:]).as_posix() if len(parts) > 1 else parts[0]
 
 
+def settings_of(config, code: str) -> dict:
+    """A language's own site_name, site_description, copyright and extra (publisher …): its
+    overrides in plugins.i18n.languages, else the values of mkdocs.yml. Valid at any moment of a
+    build: static-i18n changes the config language by language and keeps the originals apart."""
+    plugin = _plugin(config)
+    originals = dict(getattr(plugin, "original_configs", None) or {}) if plugin is not None else {}
+    base = {key: originals.get(key, config.get(key)) for key in ("site_name", "site_description", "copyright")}
+    extra = dict(originals.get("extra") or config.extra or {})
+    for item in (plugin.config.languages if plugin is not None else []):
+        if str(item.locale) == code:
+            for key in base:
+                if getattr(item, key, None):
+                    base[key] = getattr(item, key)
+            extra.update(item.extra or {})
+    return {**base, "extra": extra}
+
+
 # --------------------------------------------------------------------------- outside a build
 
 

@@ -242,7 +242,7 @@ def book_facts(config, language: languages.Language, publication: str, sources: 
     edition = corrections.edition_date(publication, codes, [m.get("last_reviewed") for m in metas]) \
         or build_date.day()
     locales = config.extra.get("locales") or {}
-    own = release_facts._language_settings(config, language.code)
+    own = languages.settings_of(config, language.code)
     release = release_facts.release(config)
     reviews = [{"title": m.get("title", ""), "last_reviewed": strings.format_date(m["last_reviewed"], language, site_languages, locales),
                 "review_by": strings.format_date(m["review_by"], language, site_languages, locales)}
@@ -260,8 +260,8 @@ def book_facts(config, language: languages.Language, publication: str, sources: 
         "translation": landing.get("translation") or {},
         "is_translation": not language.original,
         "is_fallback": not (docs / language.code / sources[0]).exists(),
-        "publisher": own.get("publisher") or config.extra.get("publisher", ""),
-        "site_name": own.get("site_name") or config.site_name,
+        "publisher": str(own["extra"].get("publisher") or ""),
+        "site_name": own["site_name"] or "",
         "site_url": config.site_url or "",
         "language": language.code,
         "direction": language.direction,

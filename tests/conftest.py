@@ -70,15 +70,21 @@ def release_key(tmp_path_factory) -> dict:
     return {"file": path, "public": signing.public_key_text(public), "fingerprint": signing.fingerprint(public)}
 
 
+def session_build_env(release_key: dict) -> dict:
+    """The settings of the session's build: a throwaway release key, release 7 dated
+    2026-12-20 (the release tests check both), and a publisher's neutral site for the quick exit
+    (the browser tests answer it locally)."""
+    return {"RELEASE_PUBLIC_KEY": release_key["public"], "RELEASE_NUMBER": "7", "SOURCE_DATE_EPOCH": "1797724800",
+            "QUICK_EXIT_URL": "https://neutral.example/"}
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory, release_key) -> Path:
     prebuilt = os.environ.get("GP_SITE_DIR")
     if prebuilt:
         return Path(prebuilt).resolve()
     site = tmp_path_factory.mktemp("site") / "site"
-    # a publisher's neutral site for the quick exit: the browser tests answer it locally
-    result = run_mkdocs("build", "--strict", "--site-dir", str(site),
-                        env={"RELEASE_PUBLIC_KEY": release_key["public"], "QUICK_EXIT_URL": "https://neutral.example/"})
+    result = run_mkdocs("build", "--strict", "--site-dir", str(site), env=session_build_env(release_key))
     if result.returncode != 0:
         pytest.fail(f"mkdocs build failed:\n{result.stderr[-4000:]}")
     return site

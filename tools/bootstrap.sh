@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages a fresh Debian/Ubuntu machine lacks, then nothing else.
 #   tools/bootstrap.sh site   — what `make site` needs (Python venv, Pango for WeasyPrint)
-#   tools/bootstrap.sh test   — plus what the tests need (Chromium, nginx, Poppler, Java)
+#   tools/bootstrap.sh test   — plus what the tests need (Chromium, nginx, Poppler, Java,
+#                                minisign, kiwix-tools)
 # Checks first, so on a prepared machine it does nothing and needs no network or root.
 set -euo pipefail
 
@@ -21,6 +22,8 @@ if [ "${1:-site}" = test ]; then
   have_cmd pdftotext || need+=(poppler-utils)
   have_cmd java || need+=(default-jre-headless)
   have_cmd minisign || need+=(minisign)
+  have_cmd kiwix-serve || need+=(kiwix-tools)
+  have_cmd openssl || need+=(openssl)
 fi
 
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -21,6 +21,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 MANIFEST = "SHA256SUMS"
@@ -163,6 +164,7 @@ class BuildInfo:
     fingerprint: str
     publisher: dict[str, str]
     languages: tuple[Language, ...]
+    zim_csp: dict = dataclass_field(default_factory=dict)  # CSP changes of the ZIM editions (publishing/release/zim.py)
 
     @property
     def epoch(self) -> int:
@@ -212,4 +214,8 @@ def load_build_info(site: Path) -> BuildInfo:
         languages.append(Language(**values))
     if not languages:
         raise ManifestProblem(f"{path}: languages is empty")
-    return BuildInfo(number, date, key.strip(), print_, dict(publisher), tuple(languages))
+    zim_csp = data.get("zim_csp") or {}
+    if not isinstance(zim_csp, dict) or not all(isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+                                                for k, v in zim_csp.items()):
+        raise ManifestProblem(f"{path}: zim_csp must map directive names to lists of values")
+    return BuildInfo(number, date, key.strip(), print_, dict(publisher), tuple(languages), zim_csp)

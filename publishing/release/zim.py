@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import re
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
@@ -31,13 +32,43 @@ def zim_language(code: str) -> str:
                          f"{__name__.replace('.', '/')}.py") from None
 
 
-def zim_page(html: bytes, language: str) -> bytes:
+CSP_META = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+EXIT_LINK = re.compile(rb'<a id="gp-quick-exit"[^>]*>')
+
+
+def zim_page(html: bytes, language: str, csp_changes: dict[str, list[str]] | None = None) -> bytes:
     """The HTML of one page as it goes into the ZIM edition of ``language``.
 
-    Today it returns the bytes unchanged. It is the documented extension point for the
-    ZIM-specific page transform (issue 20): every HTML page of every ZIM passes through here, and
-    nowhere else, so a change made here applies to all of them."""
-    return html
+    Every HTML page of every ZIM passes through here, and nowhere else:
+
+    * ``<html data-gp-edition="zim">``: the quick exit (quick-exit.js) then always leaves for the
+      neutral page inside the same ZIM, never for an outside site, which a Kiwix reader would
+      ask about while the page stays on screen; the no-JavaScript link goes there too.
+    * The Content-Security-Policy gets the ZIM edition's changes (``extra.security.zim_csp`` in
+      mkdocs.yml, carried by build-info.json): Kiwix injects its own reader bar (jQuery and a
+      search form) into every page it serves. Why that stays safe is said in mkdocs.yml.
+    """
+    html = html.replace(b"<html ", b'<html data-gp-edition="zim" ', 1)
+    if csp_changes:
+        def policy(match: re.Match) -> bytes:
+            directives = {}
+            for part in match.group(1).decode("ascii").split(";"):
+                words = part.split()
+                if words:
+                    directives[words[0]] = words[1:]
+            for name, values in csp_changes.items():
+                directives[name] = list(values)
+            text = "; ".join(" ".join([name, *values]) for name, values in directives.items())
+            return b'<meta http-equiv="Content-Security-Policy" content="' + text.encode("ascii") + b'">'
+
+        html = CSP_META.sub(policy, html, count=1)
+
+    def exit_link(match: re.Match) -> bytes:
+        tag = match.group(0)
+        local = re.search(rb'data-gp-exit-local="([^"]*)"', tag)
+        return re.sub(rb' href="[^"]*"', b' href="' + local.group(1) + b'"', tag, count=1) if local else tag
+
+    return EXIT_LINK.sub(exit_link, html, count=1)
 
 
 class _Title(HTMLParser):
@@ -135,7 +166,8 @@ def build_zim(site: Path, files: list[str], target: Path, language: Language, in
         def __init__(self, path: str):
             super().__init__()
             self.path = path
-            self.html = zim_page((site / path).read_bytes(), language.code) if path.endswith(".html") else None
+            self.html = zim_page((site / path).read_bytes(), language.code, info.zim_csp) \
+                if path.endswith(".html") else None
 
         def get_path(self):
             return self.path

@@ -27,8 +27,9 @@ def neutral_page(base: str, language: str) -> str:
 
 @pytest.fixture
 def exit_context(browser):
-    """A browser whose requests to the publisher's neutral site are answered locally."""
-    context = browser.new_context(viewport={"width": 390, "height": 800})
+    """A browser whose requests to the publisher's neutral site are answered locally (and that
+    trusts the test's own certificate of the nginx mirror)."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, ignore_https_errors=True)
     context.route(NEUTRAL_SITE + "**", lambda route: route.fulfill(
         status=200, content_type="text/html", body="<title>Weather</title><p>Weather</p>"))
     yield context
@@ -207,7 +208,7 @@ def _browse_every_kind_of_page(page, base: str, language: str):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_request_stays_on_the_site_without_csp_violations(browser, nginx_site, language):
-    context = browser.new_context()
+    context = browser.new_context(ignore_https_errors=True)
     # Simulate an old browser without ResizeObserver: Material would fetch a polyfill from unpkg.
     context.add_init_script("delete window.ResizeObserver")
     page = context.new_page()
@@ -258,7 +259,7 @@ def test_the_site_leaves_nothing_in_browser_storage(browser, http_site):
 
 def test_nginx_sends_the_security_headers(nginx_site):
     for base in (nginx_site["root"], nginx_site["mirror"]):
-        with urllib.request.urlopen(base + "fa/index.html") as response:
+        with urllib.request.urlopen(base + "fa/index.html", context=nginx_site.ssl_context()) as response:
             headers = response.headers
         csp = headers["Content-Security-Policy"]
         assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
@@ -273,9 +274,9 @@ def test_nginx_sends_the_security_headers(nginx_site):
 def test_404_page_per_language_under_a_sub_path(browser, nginx_site, language):
     url = nginx_site["mirror"] + prefix(language) + "policy-primer/missing-page.html"
     with pytest.raises(urllib.error.HTTPError) as error:
-        urllib.request.urlopen(url)
+        urllib.request.urlopen(url, context=nginx_site.ssl_context())
     assert error.value.code == 404
-    page = browser.new_page()
+    page = browser.new_page(ignore_https_errors=True)
     page.goto(url)
     assert page.evaluate("document.documentElement.lang") == language
     home = page.get_attribute("#gp-home", "href")

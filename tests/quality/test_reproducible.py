@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.conftest import run_mkdocs
+from tests.conftest import run_mkdocs, session_build_env
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,7 @@ def test_second_clean_build_is_byte_identical(built_site, release_key, tmp_path)
     again = tmp_path / "site"
     # a fresh PDF cache, so that every PDF is rendered again rather than copied
     result = run_mkdocs("build", "--strict", "--site-dir", str(again),
-                        env={"RELEASE_PUBLIC_KEY": release_key["public"], "PDF_CACHE_DIR": str(tmp_path / "cache")})
+                        env={**session_build_env(release_key), "PDF_CACHE_DIR": str(tmp_path / "cache")})
     assert result.returncode == 0, result.stderr[-3000:]
     first, second = digests(built_site), digests(again)
     assert first.keys() == second.keys()

@@ -24,29 +24,15 @@ from tests.conftest import ROOT, Nginx
 
 pytestmark = pytest.mark.slow
 
-TEST_LANGUAGES = [
-    {"code": "en", "name": "English", "direction": "ltr", "home": "index.html",
-     "title": "Gender persecution", "description": "Reports and guides on gender persecution"},
-    {"code": "fa", "name": "دری", "direction": "rtl", "home": "fa/index.html",
-     "title": "آزار و اذیت مبتنی بر جنسیت", "description": "گزارش‌ها و رهنمودها"},
-    {"code": "fr", "name": "Français", "direction": "ltr", "home": "fr/index.html",
-     "title": "Persécution fondée sur le genre", "description": "Rapports et guides"},
-]
-
-
 @pytest.fixture(scope="module")
 def site_with_build_info(built_site, release_key, tmp_path_factory):
-    """A copy of the session's site whose build-info.json names the session's key. Until the
-    build writes build-info.json itself, the fixture writes one (same shape as the build will)."""
+    """A copy of the session's site, whose build wrote build-info.json (release 7 of 2026-12-20,
+    the session's key: tests/conftest.py)."""
     site = tmp_path_factory.mktemp("release-site") / "site"
     shutil.copytree(built_site, site)
-    path = site / "build-info.json"
-    info = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {
-        "release": {"number": 7, "date": "2026-12-20"},
-        "publisher": {"en": "Independent publication", "fa": "نشر مستقل", "fr": "Publication indépendante"},
-        "languages": TEST_LANGUAGES}
-    info["release"].update(public_key=release_key["public"], fingerprint=release_key["fingerprint"])
-    path.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+    info = json.loads((site / "build-info.json").read_text(encoding="utf-8"))
+    assert info["release"]["public_key"] == release_key["public"]
+    assert info["release"]["fingerprint"] == release_key["fingerprint"]
     return site
 
 
@@ -221,3 +207,96 @@ def test_recipes_serve_https_log_nothing_and_read_no_config_from_the_web_root():
     plain = site[: site.index("listen 443")]
     assert "return 301 https://" in plain and "root " not in plain  # plain HTTP only redirects
     assert "ssl_certificate " in site
+
+
+# --------------------------------------------------------------------------- Kiwix (issue 20)
+
+
+@pytest.fixture(scope="module")
+def kiwix(dist, tmp_path_factory):
+    """Debian's kiwix-serve serving the release's three ZIM files, as a reader on a computer
+    without internet would read them."""
+    import socket
+    import time
+
+    binary = shutil.which("kiwix-serve")
+    if binary is None:
+        pytest.fail("kiwix-serve is required for these tests: apt-get install kiwix-tools")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    zims = sorted((dist / "zim").glob("*.zim"))
+    process = subprocess.Popen([binary, "--address=127.0.0.1", f"--port={port}", *map(str, zims)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    books = {zim.stem.split("_")[1]: zim.stem for zim in zims}
+    yield {"base": base, "books": books}
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def _kiwix_page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    outside, problems = [], []
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/]).*"), lambda route: (outside.append(route.request.url), route.abort()))
+    page = context.new_page()
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return context, page, outside, problems
+
+
+@pytest.mark.parametrize("language", ["en", "fa", "fr"])
+def test_zim_pages_in_kiwix_load_cleanly_below_kiwix_bar(browser, kiwix, language):
+    context, page, outside, problems = _kiwix_page(browser)
+    book = kiwix["base"] + kiwix["books"][language] + "/"
+    root = "" if language == "en" else f"{language}/"
+    for path in ("index.html", "afghanistan-report/chronology.html"):
+        page.goto(book + root + path)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("#kiwixtoolbar").count() == 1, "kiwix-serve did not inject its bar"
+        box = page.locator("#gp-quick-exit").bounding_box()
+        hit = page.evaluate(f"document.elementFromPoint({box['x'] + box['width'] / 2}, {box['y'] + 4})"
+                            ".closest('#gp-quick-exit') !== null")
+        assert hit, f"{path}: the exit button is covered"
+    assert not problems, problems
+    assert not outside, outside
+    context.close()
+
+
+def test_kiwix_search_finds_a_dari_word(browser, kiwix):
+    context, page, outside, problems = _kiwix_page(browser)
+    book = kiwix["base"] + kiwix["books"]["fa"] + "/"
+    page.goto(book + "fa/index.html")
+    page.fill("#kiwixsearchbox", "پوهنتون")
+    with page.expect_navigation():
+        page.evaluate("document.getElementById('kiwixsearchform').requestSubmit()")
+    assert "/search" in page.url
+    results = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+    assert any("right-to-education.html" in href for href in results), results[:20]
+    assert not [p for p in problems if "Content Security Policy" in p], problems
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "fa", "fr"])
+def test_the_exit_in_kiwix_goes_to_the_neutral_page_inside_the_zim(browser, kiwix, language):
+    context, page, outside, problems = _kiwix_page(browser)
+    book = kiwix["base"] + kiwix["books"][language] + "/"
+    root = "" if language == "en" else f"{language}/"
+    first = book + root + "index.html"
+    page.goto(first)
+    page.goto(book + root + "safe-exit-guide/documents.html")
+    page.locator("a.footnote-ref").first.click()
+    page.click("#gp-quick-exit")
+    page.wait_for_url(book + root + "tables.html")
+    assert page.locator("table td").count() == 100
+    page.go_back()
+    page.wait_for_load_state("load")
+    assert page.url == first
+    assert not outside, outside
+    context.close()
