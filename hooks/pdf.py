@@ -1,6 +1,6 @@
 """Publications for the templates: which page offers which PDF, and each one's edition date.
 
-One job: data (the PDFs themselves are pipeline step 7). A publication's landing page
+One job: data (the PDFs themselves are pipeline step 8). A publication's landing page
 (``<publication>/index.md``) gets a download box and its edition date (the newest entry of its
 corrections log: publishing/corrections.py); the downloads page lists every publication.
 Templates place a marker (``partials/pdf-slot.html``) that publishing/pdf.py replaces with the

@@ -1,6 +1,6 @@
 """PDF editions: a book of every publication in every language, made from the built pages.
 
-After every language is built (pipeline step 7), each publication's chapters are taken from the
+After every language is built (pipeline step 8), each publication's chapters are taken from the
 *built* HTML of that language (so the web and print editions cannot drift apart), assembled into
 one book (``print/book.html``: cover, colophon, contents, chapters, footnotes) and rendered by
 WeasyPrint with PDF/UA tagging into ``site/downloads/``, in each edition of ``extra.pdf.editions``
@@ -149,19 +149,30 @@ def _text(element) -> str:
     return " ".join(element.get_text("").split())
 
 
-def chapter_fragment(chapter: Chapter, by_file: dict[str, Chapter], site_url: str, page_url: str):
-    """The article of one built page, made unique inside the book; returns (html, toc entries)."""
+def chapter_fragment(chapter: Chapter, by_file: dict[str, Chapter], site_url: str, page_url: str,
+                     notes: str = "page", back_label: str = ""):
+    """The article of one built page, made unique inside the book; returns (html, toc entries).
+
+    ``notes``: "page" moves each footnote to where it is called (the print edition floats it to
+    the foot of the page); "chapter" keeps them together at the end of the chapter, each linked
+    to its call and back (the phone edition, whose small pages have no room at their foot)."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(chapter.article, "html.parser")
-    for element in soup.select(_DROP):
+    drop = _DROP if notes == "page" else _DROP.replace(", .footnote-backref", "")
+    for element in soup.select(drop):
         element.decompose()
     for element in soup.select("[rel]"):
         del element["rel"]  # never rel="attachment": the PDF embeds nothing
     prefix = chapter.anchor + "-"
     for element in soup.select("[id]"):
         element["id"] = prefix + element["id"]
-    _move_footnotes(soup, prefix)
+    if notes == "page":
+        _move_footnotes(soup, prefix)
+    else:
+        for back in soup.select("a.footnote-backref"):
+            back.string = back_label or "↑"
+            del back["title"]
     _rewrite_links(soup, prefix, by_file, site_url, page_url)
     heading = soup.find("h1")
     if heading is not None:
@@ -273,13 +284,15 @@ def assemble(book: Book, config, environment: jinja2.Environment, settings: dict
     language = languages.of(config)[book.language]
     by_file = {language.root + c.source[:-3] + ".html": c for c in book.chapters}
     fragments, toc = [], []
+    edition = settings["editions"][book.edition]
+    ui = strings.for_language(languages.of(config), book.language)
     for chapter in book.chapters:
         html, entries = chapter_fragment(chapter, by_file, config.site_url or "",
-                                         language.root + chapter.source[:-3] + ".html")
+                                         language.root + chapter.source[:-3] + ".html",
+                                         edition.get("notes", "page"), ui["pdf_note_back"])
         fragments.append({"anchor": chapter.anchor, "html": html, "source": chapter.source})
         toc += entries
     site_languages = languages.of(config)
-    edition = settings["editions"][book.edition]
     return environment.get_template("book.html").render(
         book=book.facts, chapters=fragments, toc=toc, edition=book.edition,
         stylesheets=edition.get("stylesheets") or ["pdf.css"],
@@ -410,7 +423,7 @@ def fill_download_slots(site_dir: Path, config, facts: list[PdfFacts] | None) ->
 
 
 def build_and_offer(config, site_dir: Path, preview: bool) -> None:
-    """Pipeline step 7: render every PDF (or skip them in a preview) and fill the boxes."""
+    """Pipeline step 8: render every PDF (or skip them in a preview) and fill the boxes."""
     settings = settings_of(config)
     wanted = settings["enabled"] and (not preview or os.environ.get("PDF", "").lower() in ("on", "1", "true"))
     if not wanted:

@@ -12,23 +12,24 @@ from the writer's or translator's file, before the theme wraps it.
                  serialisation, never on the translator's string.           publishing/sanitise.py
   3. links       external links get rel="noopener noreferrer".               publishing/links.py
   4. checklists  checklist boxes get an accessible name.                     publishing/checklists.py
+  5. tables      wide tables can stack on a phone: each cell knows its heading. publishing/tables.py
   The result is Markup: the theme prints it as it is (autoescape is on for everything else).
 
 PAGE, per page (``on_post_page``): the whole page the theme rendered.
-  5. document    dir on <html>; Material's invalid markup mended; search reads the index of
+  6. document    dir on <html>; Material's invalid markup mended; search reads the index of
                  the page's own language.                                   publishing/document.py
-  6. typography  per language, on every text a reader sees (navigation, titles and footer too,
+  7. typography  per language, on every text a reader sees (navigation, titles and footer too,
                  not only the article).                                     publishing/typography.py
 
 SITE, once, after every language is built (``on_post_build``, after static-i18n's own):
-  7. pdfs        the PDF books are made from the built pages; the download boxes that pages
+  8. pdfs        the PDF books are made from the built pages; the download boxes that pages
                  left as placeholders are filled in.                       publishing/pdf.py
-  8. csp         LAST. Every inline script and style must have been written by a template; their
+  9. csp         LAST. Every inline script and style must have been written by a template; their
                  hashes go into each page's CSP and the header files. Nothing may change a page
                  after this step, or its hashes would be wrong.             publishing/csp.py
-  9. build info  site/build-info.json: what the release tool and mirrors need to know (not HTML).
+ 10. build info  site/build-info.json: what the release tool and mirrors need to know (not HTML).
 
-Steps 7–9 run once per site, also in a live preview (``mkdocs serve``), where PDFs are skipped
+Steps 8–10 run once per site, also in a live preview (``mkdocs serve``), where PDFs are skipped
 and no CSP is written: the preview server injects an inline reload script of its own.
 """
 
@@ -42,10 +43,11 @@ from pathlib import Path
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
-from publishing import checklists, corrections, csp, document, languages, links, sanitise, strings, theme, typography
+from publishing import (checklists, corrections, csp, document, languages, links, sanitise, strings, tables, theme,
+                        typography)
 from publishing.data_files import DataError
 
-CONTENT_STEPS = ("markers", "sanitise", "links", "checklists")
+CONTENT_STEPS = ("markers", "sanitise", "links", "checklists", "tables")
 PAGE_STEPS = ("document", "typography")
 SITE_STEPS = ("pdfs", "csp", "build info")
 
@@ -106,10 +108,11 @@ def _front_matter_title(path: Path) -> str:
 
 
 def content(html: str) -> Markup:
-    """Steps 2–4 on the HTML Markdown made of a page."""
+    """Steps 2–5 on the HTML Markdown made of a page."""
     html = sanitise.sanitise(html)
     html = links.mark_external(html)
     html = checklists.label(html)
+    html = tables.label_cells(html)
     return Markup(html)
 
 
@@ -123,7 +126,7 @@ def trusted(content: str) -> Markup:
 
 
 def page(html: str, page_obj, config) -> str:
-    """Steps 5–6 on the page the theme rendered."""
+    """Steps 6–7 on the page the theme rendered."""
     current = languages.current(config)
     html = document.fix(html, current, page_obj, config)
     html = typography.apply(html, current.code, current.digits)
@@ -134,7 +137,7 @@ def page(html: str, page_obj, config) -> str:
 
 
 def site(config) -> None:
-    """Steps 7–9, once all languages are built."""
+    """Steps 8–10, once all languages are built."""
     from publishing import pdf  # WeasyPrint is imported only when PDFs are made
 
     site_dir = Path(config.site_dir)
@@ -149,7 +152,7 @@ def html_pages(site_dir: Path) -> list[Path]:
 
 
 def protect_all(config, site_dir: Path) -> None:
-    """Step 8: the CSP of every page and the header files; the last change to any page."""
+    """Step 9: the CSP of every page and the header files; the last change to any page."""
     settings = config.extra.get("security") or {}
     directives = settings.get("csp") or {}
     all_scripts, all_styles = set(), set()
@@ -163,7 +166,7 @@ def protect_all(config, site_dir: Path) -> None:
 
 
 def write_build_info(config, site_dir: Path) -> None:
-    """Step 9: site/build-info.json, the trusted facts of this build for the release tool."""
+    """Step 10: site/build-info.json, the trusted facts of this build for the release tool."""
     from publishing import release_facts
 
     info = release_facts.build_info(config, site_dir)
