@@ -8,11 +8,32 @@ carries a tag is either a mistake or an attack).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# libyaml (in PyYAML's wheels) parses several times faster than the pure-Python loader
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
+
+
+def parse_yaml(text: str):
+    return yaml.load(text, Loader=SAFE_LOADER)
+
+
+def front_matter(text: str) -> dict:
+    """The front matter of a Markdown page as a mapping ({} when absent or not valid YAML:
+    hooks/front_matter.py reports that with file and line)."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}
+    try:
+        data = parse_yaml(match.group(1))
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 class DataError(ValueError):
@@ -45,8 +66,8 @@ def load_yaml(text: str, source: str, first_line: int = 1):
     """(data, lines): the YAML in ``text`` and the line of every value, keyed by its path
     (tuple of keys and indexes). ``first_line``: where ``text`` starts in its file."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=SAFE_LOADER)
+        data = parse_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = (mark.line if mark is not None else 0) + first_line

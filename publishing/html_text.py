@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import Any
 
 TOKEN = re.compile(
     r"(?P<raw><(?P<rawtag>script|style)\b[^>]*>.*?</(?P=rawtag)\s*>)"
@@ -34,67 +34,43 @@ def attributes(tag: str) -> dict[str, str]:
     return found
 
 
-@dataclass
-class Element:
-    name: str
-    attributes: dict[str, str]
-
-
-@dataclass
-class Context:
-    """Where a text token stands: the open elements around it, outermost first."""
-
-    stack: list[Element] = field(default_factory=list)
-
-    def inside(self, names: set[str]) -> bool:
-        return any(element.name in names for element in self.stack)
-
-    def nearest(self, attribute: str, default: str = "") -> str:
-        for element in reversed(self.stack):
-            if attribute in element.attributes:
-                return element.attributes[attribute]
-        return default
-
-    def classes(self) -> set[str]:
-        return {name for element in self.stack for name in element.attributes.get("class", "").split()}
-
-
-def transform(html: str, text: Callable[[str, Context], str] | None = None,
-              tag: Callable[[str, Context], str] | None = None, root: Element | None = None) -> str:
-    """``html`` with every text token replaced by ``text(token, context)`` and every start tag by
-    ``tag(token, context)`` (the context of a start tag includes its own element). Raw-text
-    elements and comments pass through unchanged."""
+def transform(html: str, text: Callable[[str, Any], str] | None = None,
+              tag: Callable[[str, Any], str] | None = None,
+              inherit: Callable[[Any, str, str], Any] | None = None, state: Any = None) -> str:
+    """``html`` with every text token replaced by ``text(token, state)`` and every start tag by
+    ``tag(token, state)``. ``state`` describes where a token stands: each element's is
+    ``inherit(parent_state, name, start_tag)`` (its language, whether it is code …), worked out
+    once when the element opens. Raw-text elements and comments pass through unchanged."""
     out: list[str] = []
-    context = Context([root] if root else [])
+    stack: list[tuple[str, Any]] = []
+    current = state
     position = 0
     for match in TOKEN.finditer(html):
         if match.start() > position:
             chunk = html[position:match.start()]
-            out.append(text(chunk, context) if text else chunk)
+            out.append(text(chunk, current) if text else chunk)
         token = match.group(0)
-        if match.group("tag"):
-            name = TAG_NAME.match(token).group(1).lower()
-            if token.startswith("</"):
-                for index in range(len(context.stack) - 1, -1, -1):
-                    if context.stack[index].name == name:
-                        del context.stack[index:]
-                        break
-                out.append(token)
-            else:
-                element = Element(name, attributes(token))
-                if name not in VOID and not token.endswith("/>"):
-                    context.stack.append(element)
-                    out.append(tag(token, context) if tag else token)
-                else:
-                    context.stack.append(element)
-                    out.append(tag(token, context) if tag else token)
-                    context.stack.pop()
-        else:
-            out.append(token)
         position = match.end()
+        if not match.group("tag"):
+            out.append(token)
+            continue
+        name = TAG_NAME.match(token).group(1).lower()
+        if token.startswith("</"):
+            for index in range(len(stack) - 1, -1, -1):
+                if stack[index][0] == name:
+                    del stack[index:]
+                    current = stack[-1][1] if stack else state
+                    break
+            out.append(token)
+            continue
+        own = inherit(current, name, token) if inherit else current
+        out.append(tag(token, own) if tag else token)
+        if name not in VOID and not token.endswith("/>"):
+            stack.append((name, own))
+            current = own
     if position < len(html):
         chunk = html[position:]
-        out.append(text(chunk, context) if text else chunk)
+        out.append(text(chunk, current) if text else chunk)
     return "".join(out)
 
 

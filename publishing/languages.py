@@ -90,9 +90,15 @@ def _configured_original(config, plugin) -> str | None:
     one language of a BUILD_ONLY_LOCALE preview is the default, which is true of that build only.)"""
     if not getattr(plugin.config, "build_only_locale", None):
         return None
+    path = Path(config.config_file_path)
+    return _default_in_file(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _default_in_file(path: Path, mtime: int) -> str | None:
     import yaml
 
-    raw = yaml.load(Path(config.config_file_path).read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
     for entry in raw.get("plugins") or []:
         if isinstance(entry, dict) and isinstance(entry.get("i18n"), dict):
             for language in entry["i18n"].get("languages") or []:
@@ -121,11 +127,16 @@ def _plugin(config):
 
 
 def of(config) -> Languages:
-    """The languages of the site being built."""
+    """The languages of the site being built (worked out once per build)."""
     plugin = _plugin(config)
     if plugin is None:  # a site without the i18n plugin: the theme's language only
         return Languages((Language(config.theme.get("language", "en"), "", True, ""),))
-    return from_plugin(config, plugin)
+    key = (id(plugin.config), plugin.default_language, tuple(plugin.build_languages))
+    known = getattr(plugin, "_gp_languages", None)
+    if known is None or known[0] != key:
+        known = (key, from_plugin(config, plugin))
+        plugin._gp_languages = known
+    return known[1]
 
 
 def built(config) -> list[Language]:

@@ -30,11 +30,11 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 import jinja2
-import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
 from publishing import build_date, corrections, languages, release_facts, strings, theme
+from publishing.data_files import front_matter
 from publishing.pdf_render import PRINT_DIR, render_pdf
 
 log = get_plugin_logger("pdf")
@@ -105,6 +105,12 @@ def settings_of(config) -> dict:
         raise PluginError(f"mkdocs.yml: extra.pdf.page_size must be one of {sorted(PAGE_SIZES)}, not {size!r}")
     settings["page_size"], settings["page_height"] = PAGE_SIZES[size]
     settings["editions"] = settings.get("editions") or {"print": {"stylesheets": ["pdf.css"]}}
+    only = [name.strip() for name in os.environ.get("PDF_EDITIONS", "").split(",") if name.strip()]
+    if only:  # e.g. PDF_EDITIONS=print: a quicker build, or the benchmark's comparison
+        unknown = [name for name in only if name not in settings["editions"]]
+        if unknown:
+            raise PluginError(f"PDF_EDITIONS: no edition {unknown[0]!r} in extra.pdf.editions of mkdocs.yml")
+        settings["editions"] = {name: settings["editions"][name] for name in only}
     return settings
 
 
@@ -127,13 +133,7 @@ def publications(config) -> dict[str, list[str]]:
 
 
 def read_front_matter(path: Path) -> dict:
-    if not path.exists():
-        return {}
-    match = re.match(r"^---\s*\n(.*?\n)---\s*\n", path.read_text(encoding="utf-8"), re.S)
-    try:
-        return (yaml.safe_load(match.group(1)) or {}) if match else {}
-    except yaml.YAMLError:
-        return {}  # hooks/front_matter.py has already stopped the build with file and line
+    return front_matter(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 # --------------------------------------------------------------------------- assembling a book

@@ -45,7 +45,7 @@ from mkdocs.exceptions import PluginError
 
 from publishing import (checklists, corrections, csp, document, languages, links, sanitise, strings, tables, theme,
                         typography)
-from publishing.data_files import DataError
+from publishing.data_files import DataError, front_matter
 
 CONTENT_STEPS = ("markers", "sanitise", "links", "checklists", "tables")
 PAGE_STEPS = ("document", "typography")
@@ -97,14 +97,7 @@ def markers(markdown: str, page, config) -> str:
 
 
 def _front_matter_title(path: Path) -> str:
-    import yaml
-
-    match = re.match(r"^---\s*\n(.*?\n)---\s*\n", path.read_text(encoding="utf-8"), re.S)
-    try:
-        data = yaml.safe_load(match.group(1)) if match else {}
-    except yaml.YAMLError:
-        data = {}
-    return str((data or {}).get("title") or path.stem)
+    return str(front_matter(path.read_text(encoding="utf-8")).get("title") or path.stem)
 
 
 def content(html: str) -> Markup:

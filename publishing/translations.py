@@ -48,10 +48,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from publishing import languages as site_languages
 from publishing.data_files import DataError, display_path, load_yaml, markup_problems
+from publishing.data_files import front_matter as read_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -78,14 +78,7 @@ def source_hash(path: Path) -> str:
 
 
 def front_matter(text: str) -> dict:
-    match = FRONT_MATTER.match(text)
-    if not match:
-        return {}
-    try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
-        return {}  # hooks/front_matter.py reports it with file and line
-    return data if isinstance(data, dict) else {}
+    return read_front_matter(text)
 
 
 @dataclass

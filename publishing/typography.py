@@ -22,13 +22,12 @@ are left alone.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from publishing.html_text import Context, transform
+from publishing.html_text import transform
 
 NNBSP, NBSP, WORD_JOINER = "\u202f", "\u00a0", "\u2060"
 SKIP = {"code", "pre", "kbd", "samp", "script", "style", "bdi", "svg", "math"}
-# attributes whose value is text a reader sees or hears
-TEXT_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
 
 # --------------------------------------------------------------------------- French
 
@@ -108,37 +107,56 @@ def isolate_latin(text: str) -> str:
 
 # --------------------------------------------------------------------------- the step
 
+FOOTNOTE_CALL = re.compile(r'<sup id="fnref')
+LANG = re.compile(r'\slang="([^"]*)"')
+TEXT_ATTRIBUTE = re.compile(r'(\s(?:title|aria-label|alt|placeholder|content)=")([^"]*)(")')
 
-def _language_of(context: Context, page_language: str) -> str:
-    return context.nearest("lang", page_language).split("-")[0].lower()
+
+@dataclass(frozen=True)
+class Where:
+    """What typography needs to know about the place of a text (worked out once per element)."""
+
+    language: str
+    skip: bool = False  # code, an existing isolate …: left as written
+    plain: bool = False  # <title> and the like: characters only, no markup
+    footnote_call: bool = False
+
+
+def _inherit(parent: Where, name: str, token: str) -> Where:
+    lang = LANG.search(token)
+    language = lang.group(1).split("-")[0].lower() if lang else parent.language
+    return Where(language,
+                 parent.skip or name in SKIP,
+                 parent.plain or name in ("title", "option", "textarea"),
+                 parent.footnote_call or (name == "a" and "footnote-ref" in token))
 
 
 def apply(html: str, page_language: str, digits: str = "0123456789") -> str:
     """Typography on a whole built page whose <html lang> is ``page_language``.
 
     ``digits``: the page language's digits (footnote numbers are shown in them)."""
+    if page_language not in ("fr", "fa") and ' lang="fr"' not in html and ' lang="fa"' not in html:
+        return _glue_footnote_calls(html)  # nothing else applies to this page
     localise = str.maketrans("0123456789", digits)
 
-    def text(token: str, context: Context) -> str:
-        if not token.strip() or context.inside(SKIP):
+    def text(token: str, where: Where) -> str:
+        if where.skip or not token.strip():
             return token
-        language = _language_of(context, page_language)
-        in_title = context.inside({"title", "option", "textarea"})
-        if language == "fr":
-            return french(token) if in_title else french_markup(token)
-        if language == "fa" and not in_title:
-            if "footnote-ref" in context.classes():
-                return token.translate(localise)
-            return isolate_latin(token)
+        if where.language == "fr":
+            return french(token) if where.plain else french_markup(token)
+        if where.language == "fa" and not where.plain:
+            return token.translate(localise) if where.footnote_call else isolate_latin(token)
         return token
 
-    def tag(token: str, context: Context) -> str:
-        language = _language_of(context, page_language)
-        if language == "fr" and any(f'{name}="' in token for name in TEXT_ATTRIBUTES + ("content",)):
-            token = re.sub(r'(\s(?:title|aria-label|alt|placeholder|content)=")([^"]*)(")',
-                           lambda m: m.group(1) + french(m.group(2)) + m.group(3), token)
-        if token.startswith("<sup") and 'id="fnref' in token:
-            return WORD_JOINER + token
+    def tag(token: str, where: Where) -> str:
+        if where.language == "fr" and '="' in token:
+            return TEXT_ATTRIBUTE.sub(lambda m: m.group(1) + french(m.group(2)) + m.group(3), token)
         return token
 
-    return transform(html, text=text, tag=tag)
+    # Glued last: the French rules see the text as written (« deux hommes : » then the call).
+    return _glue_footnote_calls(transform(html, text=text, tag=tag, inherit=_inherit, state=Where(page_language)))
+
+
+def _glue_footnote_calls(html: str) -> str:
+    """A WORD JOINER before every footnote call, so that a call never starts a line."""
+    return FOOTNOTE_CALL.sub(WORD_JOINER + '<sup id="fnref', html)

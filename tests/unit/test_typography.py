@@ -9,7 +9,10 @@ FA_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 
 
 def page(body: str, lang: str, head: str = "") -> str:
-    return f'<html lang="{lang}"><head><title>{head}</title></head><body>{body}</body></html>'
+    """A page as MkDocs writes it: <html> carries the language and its direction."""
+    direction = "rtl" if lang == "fa" else "ltr"
+    return (f'<html lang="{lang}" dir="{direction}"><head><title>{head}</title></head>'
+            f'<body dir="{direction}">{body}</body></html>')
 
 
 def test_french_non_breaking_spaces():
@@ -72,3 +75,9 @@ def test_dari_footnote_numbers_are_persian_and_glued_to_their_word():
 def test_scripts_and_styles_are_never_touched():
     html = page('<script>var a = "« x » : y ; 3 300";</script><style>a::after{content:" : "}</style>', "fr")
     assert apply(html, "fr") == html
+
+
+def test_a_french_colon_before_a_footnote_call_still_gets_its_space():
+    out = apply(page('<p>deux conditions :<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup></p>'
+                     "<p>les suivants :</p>", "fr"), "fr")
+    assert f"conditions{NBSP}:{WORD_JOINER}<sup" in out and f"suivants{NBSP}:" in out
