@@ -6,10 +6,11 @@ it), and the CSP is the second wall. Its hashes must therefore not be taken from
 
 How it works:
 
-1. When the theme's Jinja environment is made, :class:`MarkingLoader` adds an attribute with a
-   per-build random token to every inline ``<script>`` and ``<style>`` written in a template's
-   *source* (Material's and ours). Content never passes through a template's source, so it
-   cannot carry the token.
+1. When the theme's Jinja environment is made, :class:`MarkingLoader` adds an attribute to every
+   inline ``<script>`` and ``<style>`` written in a template's *source* (Material's and ours),
+   whose value is a per-build random token the templates print from a global variable
+   (:func:`install`). Content never passes through a template's source, so it cannot carry the
+   token; and the sources stay the same from build to build, so Jinja may cache them compiled.
 2. Last of all (after every step that changes pages, PDF download boxes included; see
    publishing/pipeline.py), :func:`protect` parses each built page with an HTML5 parser
    (lexbor, via selectolax: the elements a browser would see), requires every inline script and
@@ -46,21 +47,32 @@ class UnknownInlineCode(RuntimeError):
     pass
 
 
+TOKEN_VARIABLE = "_gp_csp_token"
+
+
 class MarkingLoader(jinja2.BaseLoader):
     """A template loader that marks the inline scripts and styles written in template sources."""
 
-    def __init__(self, inner: jinja2.BaseLoader, token: str):
+    MARK = f'{TOKEN_ATTRIBUTE}="{{{{ {TOKEN_VARIABLE} }}}}"'
+
+    def __init__(self, inner: jinja2.BaseLoader):
         self.inner = inner
-        self.token = token
 
     def get_source(self, environment, template):
         source, filename, uptodate = self.inner.get_source(environment, template)
         if template.endswith((".html", ".xml")):
-            source = _TEMPLATE_INLINE.sub(lambda m: f'<{m.group(1)} {TOKEN_ATTRIBUTE}="{self.token}"', source)
+            source = _TEMPLATE_INLINE.sub(lambda m: f"<{m.group(1)} {self.MARK}", source)
         return source, filename, uptodate
 
     def list_templates(self):
         return self.inner.list_templates()
+
+
+def install(env: jinja2.Environment, token: str) -> None:
+    """Mark the inline code of ``env``'s templates with this build's ``token``."""
+    if not isinstance(env.loader, MarkingLoader):
+        env.loader = MarkingLoader(env.loader)
+    env.globals[TOKEN_VARIABLE] = token
 
 
 def new_token() -> str:

@@ -14,10 +14,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+# The "<" is outside the alternatives so that the regex engine can jump from one "<" to the next.
 TOKEN = re.compile(
-    r"(?P<raw><(?P<rawtag>script|style)\b[^>]*>.*?</(?P=rawtag)\s*>)"
-    r"|(?P<comment><!--.*?-->|<![^>]*>|<\?[^>]*>)"
-    r"|(?P<tag></?[a-zA-Z][^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>)",
+    r"<(?:(?P<raw>(?P<rawtag>script|style)\b[^>]*>.*?</(?P=rawtag)\s*>)"
+    r"|(?P<comment>!--.*?-->|![^>]*>|\?[^>]*>)"
+    r"|(?P<tag>/?(?P<name>[a-zA-Z][a-zA-Z0-9-]*)[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>))",
     re.S | re.I,
 )
 TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
@@ -42,35 +43,38 @@ def transform(html: str, text: Callable[[str, Any], str] | None = None,
     ``inherit(parent_state, name, start_tag)`` (its language, whether it is code …), worked out
     once when the element opens. Raw-text elements and comments pass through unchanged."""
     out: list[str] = []
+    append = out.append
     stack: list[tuple[str, Any]] = []
     current = state
     position = 0
     for match in TOKEN.finditer(html):
-        if match.start() > position:
-            chunk = html[position:match.start()]
-            out.append(text(chunk, current) if text else chunk)
-        token = match.group(0)
+        start = match.start()
+        if start > position:
+            chunk = html[position:start]
+            append(text(chunk, current) if text else chunk)
         position = match.end()
-        if not match.group("tag"):
-            out.append(token)
+        name = match.group("name")
+        if name is None:  # raw text element or comment: as written
+            append(match.group(0))
             continue
-        name = TAG_NAME.match(token).group(1).lower()
-        if token.startswith("</"):
+        token = match.group(0)
+        name = name.lower()
+        if token[1] == "/":
             for index in range(len(stack) - 1, -1, -1):
                 if stack[index][0] == name:
                     del stack[index:]
                     current = stack[-1][1] if stack else state
                     break
-            out.append(token)
+            append(token)
             continue
         own = inherit(current, name, token) if inherit else current
-        out.append(tag(token, own) if tag else token)
+        append(tag(token, own) if tag else token)
         if name not in VOID and not token.endswith("/>"):
             stack.append((name, own))
             current = own
     if position < len(html):
         chunk = html[position:]
-        out.append(text(chunk, current) if text else chunk)
+        append(text(chunk, current) if text else chunk)
     return "".join(out)
 
 

@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shutil
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -35,6 +34,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from publishing import build_date, corrections, languages, release_facts, strings, theme
 from publishing.data_files import front_matter
+from publishing import pdf_render
 from publishing.pdf_render import PRINT_DIR, render_pdf
 
 log = get_plugin_logger("pdf")
@@ -308,14 +308,15 @@ def assemble(book: Book, config, environment: jinja2.Environment, settings: dict
 
 def _inputs_digest(settings: dict) -> str:
     """Hash of everything besides the book itself that changes the PDF bytes."""
-    import weasyprint
+    from importlib.metadata import version  # not `import weasyprint`: 0.3 s when nothing is rendered
 
-    digest = hashlib.sha256(f"weasyprint {weasyprint.__version__}|{settings['page_size']}".encode())
+    digest = hashlib.sha256(f"weasyprint {version('weasyprint')}|{settings['page_size']}".encode())
     for path in sorted(PRINT_DIR.rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(PRINT_DIR).as_posix().encode())
             digest.update(path.read_bytes())
-    digest.update(Path(__file__).read_bytes())  # the assembly code shapes the book too
+    for code in (Path(__file__), Path(pdf_render.__file__)):  # assembly and rendering shape the book too
+        digest.update(code.read_bytes())
     return digest.hexdigest()
 
 
@@ -340,7 +341,6 @@ def _check_weasyprint() -> None:
 
 
 def render_books(books: list[Book], config, site_dir: Path, settings: dict) -> list[PdfFacts]:
-    _check_weasyprint()
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     out_dir = site_dir / DOWNLOADS
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -361,6 +361,8 @@ def render_books(books: list[Book], config, site_dir: Path, settings: dict) -> l
         how = "cached" if cached else f"{seconds:.1f} s"
         log.info(f"PDF {len(facts)}/{len(books)} {book.key} … {how}, {pages} pages, {len(data) / 1024:.0f} KB")
 
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # only when PDFs are made
+
     pending = {}
     workers = max(1, min(len(books), os.cpu_count() or 1))
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -370,6 +372,8 @@ def render_books(books: list[Book], config, site_dir: Path, settings: dict) -> l
             if cache_pdf.exists() and cache_meta.exists():
                 finish(book, True, 0.0, json.loads(cache_meta.read_text())["pages"], cache_pdf)
                 continue
+            if not pending:
+                _check_weasyprint()  # only when a book is rendered: importing WeasyPrint takes 0.3 s
             html = assemble(book, config, environment, settings)
             # unique per process: two builds may share the cache at the same time
             partial = CACHE_DIR / f"{key}.{os.getpid()}.partial.pdf"

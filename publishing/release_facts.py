@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from publishing import build_date, languages
-from publishing.release.signing import fingerprint
 
 
 def release(config) -> dict:
@@ -25,7 +24,7 @@ def release(config) -> dict:
         "number": int(number),
         "date": build_date.day().isoformat(),
         "public_key": key,
-        "fingerprint": fingerprint(key) if key else "",
+        "fingerprint": _fingerprint(key) if key else "",
     }
 
 
@@ -43,3 +42,10 @@ def build_info(config, site_dir: Path) -> dict:
     return {"release": release(config), "publisher": publishers, "languages": entries,
             "original_language": site_languages.original.code,
             "zim_csp": (config.extra.get("security") or {}).get("zim_csp") or {}}
+
+
+def _fingerprint(key: str) -> str:
+    # imported here: the signing library (cryptography) is needed only when a key is configured
+    from publishing.release.signing import fingerprint
+
+    return fingerprint(key)

@@ -32,11 +32,13 @@ SKIP = {"code", "pre", "kbd", "samp", "script", "style", "bdi", "svg", "math"}
 # --------------------------------------------------------------------------- French
 
 MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
-_FRENCH_RULES = [
+_PUNCTUATION_RULES = [
     (re.compile(r"[ \u00a0]+([;!?])"), NNBSP + r"\1"),
     (re.compile(r"[ \u202f]+:(?=[\s\u00a0\u202f]|$|&nbsp;)"), NBSP + ":"),
     (re.compile(r"«[ \u00a0]*"), "«" + NNBSP),
     (re.compile(r"[ \u00a0]*»"), NNBSP + "»"),
+]
+_NUMBER_RULES = [
     # 35 000, 1 000 000: digits grouped by threes
     (re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))"), NNBSP),
     (re.compile(r"(?<=\d)[ \u00a0]?%"), NNBSP + "%"),
@@ -45,19 +47,29 @@ _FRENCH_RULES = [
     (re.compile(rf"\b({MONTHS}) (?=\d{{4}}\b)"), r"\1" + NBSP),
     (re.compile(r"(?<=\d) (?=(?:million|milliard)s?\b)"), NBSP),
 ]
-ORDINAL = re.compile(r"(?<![\w.,/\-\u2011])(\d{1,4})(er|re|ers|res|e|es)(?=[\s\u00a0\u202f,;.:)]|$)")
+# Each group of rules needs one of these characters; most text has none and is left at once.
+_PUNCTUATION = re.compile(r"[;:!?«»]")
+_DIGIT = re.compile(r"[0-9]")
 
 
 def french(text: str) -> str:
     """French spacing on plain text (no markup is added)."""
-    for pattern, replacement in _FRENCH_RULES:
-        text = pattern.sub(replacement, text)
+    if _PUNCTUATION.search(text):
+        for pattern, replacement in _PUNCTUATION_RULES:
+            text = pattern.sub(replacement, text)
+    if _DIGIT.search(text):
+        for pattern, replacement in _NUMBER_RULES:
+            text = pattern.sub(replacement, text)
     return text
+
+
+ORDINAL = re.compile(r"(?<![\w.,/\-\u2011])(\d{1,4})(er|re|ers|res|e|es)(?=[\s\u00a0\u202f,;.:)]|$)")
 
 
 def french_markup(text: str) -> str:
     """French spacing and superscript ordinals on a text token of HTML."""
-    return ORDINAL.sub(r"\1<sup>\2</sup>", french(text))
+    text = french(text)
+    return ORDINAL.sub(r"\1<sup>\2</sup>", text) if _DIGIT.search(text) else text
 
 
 # --------------------------------------------------------------------------- Dari
@@ -112,6 +124,9 @@ LANG = re.compile(r'\slang="([^"]*)"')
 TEXT_ATTRIBUTE = re.compile(r'(\s(?:title|aria-label|alt|placeholder|content)=")([^"]*)(")')
 
 
+_CHANGES_WHERE = SKIP | {"title", "option", "textarea", "a"}
+
+
 @dataclass(frozen=True)
 class Where:
     """What typography needs to know about the place of a text (worked out once per element)."""
@@ -123,6 +138,8 @@ class Where:
 
 
 def _inherit(parent: Where, name: str, token: str) -> Where:
+    if name not in _CHANGES_WHERE and "lang=" not in token:
+        return parent  # most elements: the parent's place, no new object
     lang = LANG.search(token)
     language = lang.group(1).split("-")[0].lower() if lang else parent.language
     return Where(language,
@@ -149,7 +166,8 @@ def apply(html: str, page_language: str, digits: str = "0123456789") -> str:
         return token
 
     def tag(token: str, where: Where) -> str:
-        if where.language == "fr" and '="' in token:
+        if where.language == "fr" and ('title="' in token or 'label="' in token or 'alt="' in token
+                                       or 'placeholder="' in token or 'content="' in token):
             return TEXT_ATTRIBUTE.sub(lambda m: m.group(1) + french(m.group(2)) + m.group(3), token)
         return token
 

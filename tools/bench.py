@@ -1,16 +1,26 @@
-"""Benchmark: page weight, build speed and PDF size — measured, not asserted (`make bench`).
+"""Benchmark: build speed, page weight and PDF size, measured against plain MkDocs in the same
+run; reported, never asserted (`make bench`).
 
-    python tools/bench.py [--runs 3] [--skip-builds]
+    python tools/bench.py [--runs 3] [--skip-weight]
 
+Everything is built in a scratch copy of the working tree (docs, data, templates, code), so the
+benchmark never edits a file of yours; `publishing` is imported from that copy.
+
+* The baseline ("plain"): the same mkdocs.yml without our hooks, theme overrides, extra CSS and
+  scripts: plain MkDocs + Material + static-i18n over the same content and Markdown extensions.
+* Build speed, median of --runs, runs interleaved so that both sides see the same machine:
+  - plain, full (three languages) and one language (BUILD_ONLY_LOCALE=fa);
+  - ours, clean with all 24 PDFs and clean with the 12 print PDFs (PDF_EDITIONS=print), every
+    cache emptied (PDFs, compiled templates);
+  - ours, rebuild with no change (PDF cache hits), and after editing one English chapter;
+  - ours, the translators' one-language preview (BUILD_ONLY_LOCALE=fa PDF=off).
+  Ratios: no-change / plain full (target 1.3), preview / plain one language (target 1.2),
+  24 PDFs / 12 PDFs (target 1.5), and the clean build's seconds (target 60 s).
 * Page weight, per language, in Debian Chromium against the built site: the first visit to a
   chapter (every request until the network is idle) and the next chapter in the same tab, raw
-  and gzip-compressed (as a server with gzip sends it), with the share of fonts, CSS, JS and the
-  search index (fetched only when search is opened: measured separately); the largest page.
-* The same numbers for an unmodified Material + static-i18n build of the same content (the
-  baseline), built in the same run.
-* Build speed, median of --runs: a clean full build (site and every PDF, empty PDF cache), a
-  rebuild with no change (PDF cache hits) and a rebuild after editing one page.
-* Each PDF's render time, pages and size; each language's search index size.
+  and gzip-compressed, with the share of fonts, CSS, JS and the search index (fetched on first
+  search); the largest page. The same for the baseline.
+* Each PDF's pages, size and render time; each language's search index size.
 
 Writes build/reports/bench.json and prints a summary in Markdown.
 """
@@ -21,6 +31,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -36,15 +47,57 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "build" / "reports"
 CHROMIUM = "/usr/bin/chromium"
 CHAPTER, NEXT = "afghanistan-report/chronology.html", "afghanistan-report/right-to-education.html"
-LANGUAGES = ["en", "fa", "fr"]
+EDITED_PAGE = Path("docs/en/safe-exit-guide/checklist.md")
+TARGETS = {"no_change_vs_plain": 1.3, "preview_vs_plain": 1.2, "pdf24_vs_pdf12": 1.5, "clean_full_s": 60}
 
 
-def mkdocs_build(site: Path, config: Path = ROOT / "mkdocs.yml", env: dict | None = None, strict: bool = True) -> float:
+def languages() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from publishing import languages as registry
+
+    return registry.from_mkdocs_yml(ROOT / "mkdocs.yml").codes
+
+
+def copy_project(target: Path) -> Path:
+    """The working tree as git sees it (tracked and new files, nothing ignored) in ``target``."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+def plain_project(project: Path, target: Path) -> Path:
+    """The baseline: our mkdocs.yml minus hooks, overrides, extra CSS and scripts, over a copy of
+    the docs (a page that names one of our templates gets Material's default one)."""
+    from ruamel.yaml import YAML
+
+    shutil.copytree(project / "docs", target / "docs")
+    for page in (target / "docs").rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(re.sub(r"^template: .*\n", "", text, count=1, flags=re.M), encoding="utf-8")
+    yaml = YAML()
+    config = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    for key in ("hooks", "extra_css", "extra_javascript"):
+        config.pop(key, None)
+    config["theme"].pop("custom_dir", None)
+    config.get("extra", {}).pop("polyfills", None)
+    config["strict"] = False
+    with (target / "mkdocs.yml").open("w", encoding="utf-8") as out:
+        yaml.dump(config, out)
+    return target
+
+
+def mkdocs_build(project: Path, site: Path, env: dict | None = None) -> float:
+    """Seconds for one `mkdocs build` of ``project`` (a new process, as `make site` runs it)."""
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--strict" if strict else "--no-strict",
-                    "--config-file", str(config),
-                    "--site-dir", str(site)], check=True, cwd=ROOT,
-                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(site)], check=True,
+                   cwd=project, stdout=subprocess.DEVNULL,
+                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project),
+                        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1797724800"), **(env or {})})
     return time.monotonic() - started
 
 
@@ -66,7 +119,7 @@ def gz(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=6, mtime=0))
 
 
-def weigh(site: Path, label: str, directory_urls: bool = False) -> dict:
+def weigh(site: Path, label: str, codes: list[str]) -> dict:
     from playwright.sync_api import sync_playwright
 
     server, base = serve(site)
@@ -74,8 +127,8 @@ def weigh(site: Path, label: str, directory_urls: bool = False) -> dict:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
-        for language in LANGUAGES:
-            prefix = "" if language == "en" else f"{language}/"
+        for language in codes:
+            prefix = "" if language == codes[0] else f"{language}/"
             context = browser.new_context()
             page = context.new_page()
             seen: list[str] = []
@@ -95,8 +148,7 @@ def weigh(site: Path, label: str, directory_urls: bool = False) -> dict:
                         files.append(path)
                 return files, foreign
 
-            chapter, following = (CHAPTER, NEXT) if not directory_urls else \
-                (CHAPTER.replace(".html", "/"), NEXT.replace(".html", "/"))
+            chapter, following = CHAPTER, NEXT
             page.goto(base + prefix + chapter)
             page.wait_for_load_state("networkidle")
             first_urls = list(dict.fromkeys(seen))
@@ -135,67 +187,50 @@ def weigh(site: Path, label: str, directory_urls: bool = False) -> dict:
     return out
 
 
-def baseline_config(target: Path) -> Path:
-    """Unmodified Material + static-i18n over the same docs and nav: defaults everywhere. (Our
-    pages that name one of our templates get Material's default one.)"""
-    import re
-
-    import yaml
-
-    docs = target / "docs"
-    shutil.copytree(ROOT / "docs", docs)
-    for page in docs.rglob("*.md"):
-        text = page.read_text(encoding="utf-8")
-        page.write_text(re.sub(r"^template: (?!404).*\n", "", text, count=1, flags=re.M), encoding="utf-8")
-
-    ours = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-    config = {
-        "site_name": ours["site_name"],
-        "docs_dir": str(docs),
-        "theme": {"name": "material", "language": "en"},
-        "markdown_extensions": ["abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables",
-                                "toc", "pymdownx.blocks.html", "pymdownx.details", "pymdownx.superfences",
-                                "pymdownx.tasklist"],
-        "plugins": ["search", {"i18n": {"docs_structure": "folder", "languages": [
-            {"locale": "en", "name": "English", "default": True},
-            {"locale": "fa", "name": "دری"},
-            {"locale": "fr", "name": "Français"}]}}],
-        "nav": ours["nav"],
-        "not_in_nav": "404.md",
-    }
-    path = target / "mkdocs-baseline.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return path
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 2)
 
 
-def builds(runs: int) -> dict:
-    scratch = Path(tempfile.mkdtemp(prefix="bench-"))
-    cache = scratch / "cache"
-    page = ROOT / "docs" / "en" / "safe-exit-guide" / "checklist.md"
-    original = page.read_text(encoding="utf-8")
-    clean, unchanged, edited = [], [], []
-    try:
-        for run in range(runs):
-            shutil.rmtree(cache, ignore_errors=True)
-            clean.append(mkdocs_build(scratch / "site", env={"PDF_CACHE_DIR": str(cache)}))
-            unchanged.append(mkdocs_build(scratch / "site", env={"PDF_CACHE_DIR": str(cache)}))
-            page.write_text(original + f"\n<!-- bench edit {run} -->\n", encoding="utf-8")
-            edited.append(mkdocs_build(scratch / "site", env={"PDF_CACHE_DIR": str(cache)}))
-            page.write_text(original, encoding="utf-8")
-        shutil.rmtree(cache, ignore_errors=True)
-        mkdocs_build(scratch / "site", env={"PDF_CACHE_DIR": str(cache)})
-        pdfs = json.loads((cache / "last-build.json").read_text())
-    finally:
-        page.write_text(original, encoding="utf-8")
-        shutil.rmtree(scratch, ignore_errors=True)
+def builds(runs: int, scratch: Path) -> dict:
+    """Every timing of the docstring, interleaved run by run."""
+    project = copy_project(scratch / "project")
+    plain = plain_project(project, scratch / "plain")
+    edited = project / EDITED_PAGE
+    original = edited.read_text(encoding="utf-8")
+    caches = project / ".cache"
+    times: dict[str, list[float]] = {name: [] for name in (
+        "plain_full", "plain_one_language", "clean_24_pdfs", "clean_12_pdfs", "no_change", "one_page_edited",
+        "preview_one_language")}
+    pdfs: list[dict] = []
+    for run in range(runs):
+        print(f"run {run + 1}/{runs}", file=sys.stderr)
+        times["plain_full"].append(mkdocs_build(plain, scratch / "plain-site"))
+        times["plain_one_language"].append(mkdocs_build(plain, scratch / "plain-fa", {"BUILD_ONLY_LOCALE": "fa"}))
+        shutil.rmtree(caches, ignore_errors=True)
+        times["clean_12_pdfs"].append(mkdocs_build(project, scratch / "site-12", {"PDF_EDITIONS": "print"}))
+        shutil.rmtree(caches, ignore_errors=True)
+        times["clean_24_pdfs"].append(mkdocs_build(project, scratch / "site"))
+        pdfs = json.loads((caches / "pdf" / "last-build.json").read_text())
+        times["no_change"].append(mkdocs_build(project, scratch / "site"))
+        times["preview_one_language"].append(
+            mkdocs_build(project, scratch / "preview", {"BUILD_ONLY_LOCALE": "fa", "PDF": "off"}))
+        edited.write_text(original + f"\n<!-- bench edit {run} -->\n", encoding="utf-8")
+        times["one_page_edited"].append(mkdocs_build(project, scratch / "site"))
+        edited.write_text(original, encoding="utf-8")
+        mkdocs_build(project, scratch / "site")  # back to the unedited site for the page weight
+    medians = {name: median(values) for name, values in times.items()}
     return {
         "runs": runs,
-        "clean_full_build_s": round(statistics.median(clean), 1),
-        "rebuild_no_change_s": round(statistics.median(unchanged), 1),
-        "rebuild_one_page_edited_s": round(statistics.median(edited), 1),
-        "all_runs": {"clean": [round(t, 1) for t in clean], "no_change": [round(t, 1) for t in unchanged],
-                     "one_page": [round(t, 1) for t in edited]},
-        "pdfs": [{k: p[k] for k in ("language", "publication", "pages", "size", "seconds")} for p in pdfs],
+        "seconds": medians,
+        "all_runs": {name: [round(t, 2) for t in values] for name, values in times.items()},
+        "ratios": {
+            "no_change_vs_plain": round(medians["no_change"] / medians["plain_full"], 2),
+            "preview_vs_plain": round(medians["preview_one_language"] / medians["plain_one_language"], 2),
+            "pdf24_vs_pdf12": round(medians["clean_24_pdfs"] / medians["clean_12_pdfs"], 2),
+        },
+        "pdfs": [{k: p[k] for k in ("language", "publication", "edition", "pages", "size", "seconds")} for p in pdfs],
+        "site": str(scratch / "site"),
+        "plain_site": str(scratch / "plain-site"),
     }
 
 
@@ -206,58 +241,67 @@ def kb(n: int) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--skip-builds", action="store_true", help="only page weight (uses site/)")
+    parser.add_argument("--skip-weight", action="store_true", help="only the build timings")
     args = parser.parse_args()
-    report = {}
-    if not args.skip_builds:
-        report["build"] = builds(args.runs)
-    site = ROOT / "site"
-    if not (site / "index.html").exists():
-        mkdocs_build(site)
-    report["ours"] = weigh(site, "this site")
-    with tempfile.TemporaryDirectory(prefix="baseline-") as scratch:
-        config = baseline_config(Path(scratch))
-        report["baseline_build_s"] = round(mkdocs_build(Path(scratch) / "site", config=config, strict=False), 1)
-        report["baseline"] = weigh(Path(scratch) / "site", "baseline", directory_urls=True)
-    report["search_index"] = {}
-    for language in LANGUAGES:
-        index = site / ("" if language == "en" else language) / "search" / "search_index.json"
-        data = index.read_bytes()
-        report["search_index"][language] = {"raw": len(data), "gzip": gz(data)}
+    codes = languages()
+    report: dict = {"machine": {"cpus": os.cpu_count()}}
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        scratch = Path(folder)
+        report["build"] = build = builds(args.runs, scratch)
+        site, plain_site = Path(build.pop("site")), Path(build.pop("plain_site"))
+        if not args.skip_weight:
+            report["ours"] = weigh(site, "this site", codes)
+            report["baseline"] = weigh(plain_site, "baseline", codes)
+        report["search_index"] = {}
+        for language in codes:
+            index = site / ("" if language == codes[0] else language) / "search" / "search_index.json"
+            data = index.read_bytes()
+            report["search_index"][language] = {"raw": len(data), "gzip": gz(data)}
     REPORTS.mkdir(parents=True, exist_ok=True)
     (REPORTS / "bench.json").write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    print_summary(report, codes)
+    return 0
 
-    print("## Page weight (chapter page, gzip)\n")
-    print("| language | site | first visit | next page | fonts | CSS | JS | search index (on first search) | third-party requests |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for name in ("ours", "baseline"):
-        for language in LANGUAGES:
-            first = report[name][language]["first_visit"]
-            kinds = first["by_kind"]
-            print(f"| {language} | {name} | {kb(first['total']['gzip'])} ({kb(first['total']['raw'])} raw) "
-                  f"| {kb(report[name][language]['next_page']['total']['gzip'])} "
-                  f"| {kb(kinds.get('fonts', {}).get('gzip', 0))} | {kb(kinds.get('css', {}).get('gzip', 0))} "
-                  f"| {kb(kinds.get('js', {}).get('gzip', 0))} "
-                  f"| {kb(kinds.get('search index', {}).get('gzip', 0) + report[name][language]['search_index_on_first_search']['total']['gzip'])} "
-                  f"| {len(first['third_party_requests'])} |")
-    for name in ("ours", "baseline"):
-        largest = report[name]["largest_page"]
-        print(f"\nLargest page ({name}): {largest['path']}, {kb(largest['gzip'])} gzip, {kb(largest['raw'])} raw; "
-              f"whole site {report[name]['site_bytes'] / 1024 / 1024:.1f} MB")
+
+def print_summary(report: dict, codes: list[str]) -> None:
+    build, seconds, ratios = report["build"], report["build"]["seconds"], report["build"]["ratios"]
+    print(f"## Build speed (median of {build['runs']}, {report['machine']['cpus']} CPUs)\n")
+    print("| build | ours | plain MkDocs | ratio | target |\n|---|---|---|---|---|")
+    print(f"| rebuild, no change (PDF cache hits) | {seconds['no_change']} s | {seconds['plain_full']} s "
+          f"| {ratios['no_change_vs_plain']}× | ≤ {TARGETS['no_change_vs_plain']}× |")
+    print(f"| one-language preview (fa, PDF=off) | {seconds['preview_one_language']} s "
+          f"| {seconds['plain_one_language']} s | {ratios['preview_vs_plain']}× | ≤ {TARGETS['preview_vs_plain']}× |")
+    print(f"| clean, 24 PDFs vs clean, 12 print PDFs | {seconds['clean_24_pdfs']} s | {seconds['clean_12_pdfs']} s "
+          f"| {ratios['pdf24_vs_pdf12']}× | ≤ {TARGETS['pdf24_vs_pdf12']}× |")
+    print(f"| clean, 24 PDFs | {seconds['clean_24_pdfs']} s | | | ≤ {TARGETS['clean_full_s']} s |")
+    print(f"| rebuild after editing one English chapter | {seconds['one_page_edited']} s | | | |")
+    if "ours" in report:
+        print("\n## Page weight (chapter page, gzip)\n")
+        print("| language | site | first visit | next page | fonts | CSS | JS | search index (on first search) "
+              "| third-party requests |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for name in ("ours", "baseline"):
+            for language in codes:
+                first = report[name][language]["first_visit"]
+                kinds = first["by_kind"]
+                index = (kinds.get("search index", {}).get("gzip", 0)
+                         + report[name][language]["search_index_on_first_search"]["total"]["gzip"])
+                print(f"| {language} | {name} | {kb(first['total']['gzip'])} ({kb(first['total']['raw'])} raw) "
+                      f"| {kb(report[name][language]['next_page']['total']['gzip'])} "
+                      f"| {kb(kinds.get('fonts', {}).get('gzip', 0))} | {kb(kinds.get('css', {}).get('gzip', 0))} "
+                      f"| {kb(kinds.get('js', {}).get('gzip', 0))} | {kb(index)} "
+                      f"| {len(first['third_party_requests'])} |")
+        for name in ("ours", "baseline"):
+            largest = report[name]["largest_page"]
+            print(f"\nLargest page ({name}): {largest['path']}, {kb(largest['gzip'])} gzip, {kb(largest['raw'])} raw; "
+                  f"whole site {report[name]['site_bytes'] / 1024 / 1024:.1f} MB")
     print("\n## Search index per language\n")
     for language, size in report["search_index"].items():
         print(f"- {language}: {kb(size['raw'])} raw, {kb(size['gzip'])} gzip")
-    if "build" in report:
-        b = report["build"]
-        print(f"\n## Build (median of {b['runs']})\n")
-        print(f"- clean full build (site + 12 PDFs): {b['clean_full_build_s']} s")
-        print(f"- rebuild, no change (PDF cache hits): {b['rebuild_no_change_s']} s")
-        print(f"- rebuild after editing one page: {b['rebuild_one_page_edited_s']} s")
-        print(f"- baseline (unmodified Material, no PDFs): {report['baseline_build_s']} s")
-        print("\n| PDF | pages | size | render time |\n|---|---|---|---|")
-        for pdf in b["pdfs"]:
-            print(f"| {pdf['language']}/{pdf['publication']} | {pdf['pages']} | {kb(pdf['size'])} | {pdf['seconds']} s |")
-    return 0
+    print("\n## PDFs (clean build)\n\n| PDF | pages | size | render time |\n|---|---|---|---|")
+    for pdf in build["pdfs"]:
+        print(f"| {pdf['language']}/{pdf['publication']}/{pdf['edition']} | {pdf['pages']} | {kb(pdf['size'])} "
+              f"| {pdf['seconds']} s |")
 
 
 if __name__ == "__main__":

@@ -11,9 +11,10 @@ from publishing import csp
 TOKEN = "t0ken"
 
 
-def render(source: str) -> str:
-    env = jinja2.Environment(loader=csp.MarkingLoader(jinja2.DictLoader({"page.html": source}), TOKEN),
-                             autoescape=True)
+def render(source: str, token: str = TOKEN, cache=None) -> str:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"page.html": source}), autoescape=True,
+                             bytecode_cache=cache)
+    csp.install(env, token)
     return env.get_template("page.html").render(title="<x>")
 
 
@@ -27,6 +28,17 @@ def test_templates_inline_code_is_marked_and_external_scripts_are_not():
     assert f'<script {csp.TOKEN_ATTRIBUTE}="{TOKEN}">var a' in out
     assert f'<style {csp.TOKEN_ATTRIBUTE}="{TOKEN}">' in out
     assert '<script src="x.js">' in out and "&lt;x&gt;" in out
+
+
+def test_a_new_build_gets_a_new_token_even_from_compiled_templates(tmp_path):
+    """Templates are cached compiled between builds (publishing/theme.py); the token is not."""
+    cache = jinja2.FileSystemBytecodeCache(str(tmp_path))
+    first, second = render(PAGE, "first0", cache), render(PAGE, "second", cache)
+    assert any(tmp_path.iterdir()), "nothing was cached"
+    assert f'{csp.TOKEN_ATTRIBUTE}="first0"' in first and "second" not in first
+    assert f'{csp.TOKEN_ATTRIBUTE}="second"' in second and "first0" not in second
+    with pytest.raises(csp.UnknownInlineCode):
+        csp.protect(second, {}, "first0", "page.html")
 
 
 def test_protect_hashes_marked_code_and_removes_the_marks():

@@ -123,3 +123,33 @@ def test_a_chapter_is_assembled_as_a_reader_expects():
     # contents entries read as the heading does: no space added at <bdi> boundaries (Dari review 13)
     assert toc == [{"id": "c1", "title": "Tahlil 7(1)(h):", "level": 1},
                    {"id": "c1-sub", "title": "Section (JEP)", "level": 2}]
+
+
+def test_remembered_page_references_match_pydyfs_own_as_pages_are_added():
+    """The speed patch of pdf_render must give what pydyf gives, before and after pages are added;
+    if a pydyf upgrade changes the property, this says so before a PDF links to the wrong page."""
+    import pydyf
+
+    pdf_render._remember_page_references()
+    patched = pydyf.PDF.page_references.fget
+    assert getattr(patched, "remembers", False), "pydyf.PDF.page_references is no longer a property"
+
+    document = pydyf.PDF()
+    for count in range(1, 5):
+        document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        expected = tuple(f"{number} 0 R".encode("ascii") for number in document.pages["Kids"][::3])
+        assert document.page_references == expected and len(expected) == count
+
+
+def test_fonts_reach_the_engine_decompressed_with_the_same_glyphs():
+    """WOFF2 faces are decompressed once per worker (pdf_render._decompressed_font); the font the
+    engine gets must be the one in print/fonts."""
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    face = next(pdf_render.PRINT_DIR.joinpath("fonts").rglob("Vazirmatn-Regular.woff2"))
+    fetched = pdf_render.confined_fetcher([str(pdf_render.PRINT_DIR)]).fetch(face.as_uri())
+    data = fetched.read()
+    assert data[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true")
+    assert TTFont(BytesIO(data)).getGlyphOrder() == TTFont(face).getGlyphOrder()
