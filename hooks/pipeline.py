@@ -31,10 +31,9 @@ def on_page_content(html, page, config, files):
     return pipeline.content(html)
 
 
-@event_priority(-100)  # after Material's search plugin, which edits page.content with re.sub
+@event_priority(-100)  # after Material's search plugin, which reads and edits page.content
 def on_page_context(context, page, config, nav):
-    # The content is the sanitiser's output (step 2): the theme prints it as HTML. Material's
-    # search plugin turned it back into a plain string (removing data-search-* attributes).
+    # The content is the sanitiser's output (step 2): the theme prints it as HTML.
     page.content = pipeline.trusted(page.content)
     return context
 

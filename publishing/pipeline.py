@@ -100,18 +100,20 @@ def _front_matter_title(path: Path) -> str:
     return str(front_matter(path.read_text(encoding="utf-8")).get("title") or path.stem)
 
 
-def content(html: str) -> Markup:
+def content(html: str) -> str:
     """Steps 2–5 on the HTML Markdown made of a page."""
     html = sanitise.sanitise(html)
     html = links.mark_external(html)
     html = checklists.label(html)
     html = tables.label_cells(html)
-    return Markup(html)
+    return html
 
 
 def trusted(content: str) -> Markup:
     """The content of a page after the content stage, for the theme to print as HTML. Only
-    for ``page.content`` once step 2 (sanitise) has run on it."""
+    for ``page.content`` once step 2 (sanitise) has run on it, and only when the theme is about
+    to render it: a Markup string costs every plugin that reads it as text (Material's search
+    parser took twice as long on Markup: each str method escapes its arguments)."""
     return content if isinstance(content, Markup) else Markup(content)
 
 

@@ -214,7 +214,7 @@ def builds(runs: int, scratch: Path) -> dict:
         times["no_change"].append(mkdocs_build(project, scratch / "site"))
         times["preview_one_language"].append(
             mkdocs_build(project, scratch / "preview", {"BUILD_ONLY_LOCALE": "fa", "PDF": "off"}))
-        edited.write_text(original + f"\n<!-- bench edit {run} -->\n", encoding="utf-8")
+        edited.write_text(original + f"\nA sentence added by the benchmark, run {run + 1}.\n", encoding="utf-8")
         times["one_page_edited"].append(mkdocs_build(project, scratch / "site"))
         edited.write_text(original, encoding="utf-8")
         mkdocs_build(project, scratch / "site")  # back to the unedited site for the page weight
