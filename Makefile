@@ -55,7 +55,7 @@ test: setup-test
 
 # The status of every translation; STRICT=1 fails unless all are current, reviewed and pass the checks.
 translations: setup
-	$(BIN)/python -m hooks.translations status $(if $(STRICT),--strict,)
+	$(BIN)/python -m publishing.translations status $(if $(STRICT),--strict,)
 
 # Signed bundles, PDFs and offline (ZIM) editions in dist/, in two steps. First the site is built
 # with no signing key in its environment: the build renders contributors' content (security review

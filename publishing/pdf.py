@@ -32,7 +32,7 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from publishing import build_date, corrections, languages, release_facts, strings, theme
+from publishing import build_date, corrections, languages, release_facts, strings, theme, typography
 from publishing.data_files import front_matter
 from publishing import pdf_render
 from publishing.pdf_render import PRINT_DIR, render_pdf
@@ -145,20 +145,25 @@ _DROP = (
 
 
 def _text(element) -> str:
-    """An element's text as the reader sees it: no space added at <bdi> or <sup> boundaries."""
-    return " ".join(element.get_text("").split())
+    """An element's text as the reader sees it: no space added at <bdi> or <sup> boundaries, and
+    the no-break spaces of the typography step kept (str.split() would take them for spaces)."""
+    return re.sub(r"[ \t\n\r\f]+", " ", element.get_text("")).strip()
 
 
 def chapter_fragment(chapter: Chapter, by_file: dict[str, Chapter], site_url: str, page_url: str,
-                     notes: str = "page", back_label: str = ""):
+                     notes: str = "page", back_label: str = "", tables: str = "tables"):
     """The article of one built page, made unique inside the book; returns (html, toc entries).
 
     ``notes``: "page" moves each footnote to where it is called (the print edition floats it to
     the foot of the page); "chapter" keeps them together at the end of the chapter, each linked
-    to its call and back (the phone edition, whose small pages have no room at their foot)."""
+    to its call and back (the phone edition, whose small pages have no room at their foot).
+    ``tables``: "cards" turns each wide table (three columns or more, ``data-gp-stack``) into
+    one card per row, each value under its column's heading (the phone edition)."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(chapter.article, "html.parser")
+    if tables == "cards":
+        _tables_as_cards(soup)
     drop = _DROP if notes == "page" else _DROP.replace(", .footnote-backref", "")
     for element in soup.select(drop):
         element.decompose()
@@ -181,6 +186,29 @@ def chapter_fragment(chapter: Chapter, by_file: dict[str, Chapter], site_url: st
     for h2 in soup.find_all("h2"):
         toc.append({"id": h2.get("id", ""), "title": _text(h2), "level": 2})
     return str(soup), toc
+
+
+def _tables_as_cards(soup) -> None:
+    """Each row of a wide table becomes a description list: the column heading (the cell's
+    ``data-label``, publishing/tables.py) as the term, the cell as its description. On a page
+    90 mm wide a table of three columns breaks words at every letter; a list of cards reads, and
+    stays accessible (a table shown as blocks would lose its headers in the tagged PDF)."""
+    for table in soup.select("table[data-gp-stack]"):
+        cards = soup.new_tag("div", attrs={"class": "gp-cards"})
+        for row in table.select("tr"):
+            cells = row.find_all(["td", "th"], recursive=False)
+            if not cells or row.find_parent("thead") is not None:
+                continue
+            card = soup.new_tag("dl", attrs={"class": "gp-card"})
+            for cell in cells:
+                term = soup.new_tag("dt")
+                term.string = cell.get("data-label", "")
+                description = soup.new_tag("dd")
+                description.extend(list(cell.contents))
+                card.append(term)
+                card.append(description)
+            cards.append(card)
+        table.replace_with(cards)
 
 
 def _move_footnotes(soup, prefix: str) -> None:
@@ -255,9 +283,17 @@ def book_facts(config, language: languages.Language, publication: str, sources: 
     locales = config.extra.get("locales") or {}
     own = languages.settings_of(config, language.code)
     release = release_facts.release(config)
-    reviews = [{"title": m.get("title", ""), "last_reviewed": strings.format_date(m["last_reviewed"], language, site_languages, locales),
-                "review_by": strings.format_date(m["review_by"], language, site_languages, locales)}
-               for m in metas if m.get("review_by") and m.get("last_reviewed")]
+    # Chapters reviewed on the same day, due on the same day, share one sentence in the colophon.
+    reviews: list[dict] = []
+    for meta in metas:
+        if not (meta.get("review_by") and meta.get("last_reviewed")):
+            continue
+        last = strings.format_date(meta["last_reviewed"], language, site_languages, locales)
+        due = strings.format_date(meta["review_by"], language, site_languages, locales)
+        group = next((g for g in reviews if (g["last_reviewed"], g["review_by"]) == (last, due)), None)
+        if group is None:
+            reviews.append(group := {"last_reviewed": last, "review_by": due, "titles": []})
+        group["titles"].append(str(meta.get("title", "")))
     return {
         "title": str(landing.get("title") or english.get("title") or publication),
         "subtitle": str(landing.get("description") or english.get("description") or ""),
@@ -289,11 +325,12 @@ def assemble(book: Book, config, environment: jinja2.Environment, settings: dict
     for chapter in book.chapters:
         html, entries = chapter_fragment(chapter, by_file, config.site_url or "",
                                          language.root + chapter.source[:-3] + ".html",
-                                         edition.get("notes", "page"), ui["pdf_note_back"])
+                                         edition.get("notes", "page"), ui["pdf_note_back"],
+                                         edition.get("tables", "tables"))
         fragments.append({"anchor": chapter.anchor, "html": html, "source": chapter.source})
         toc += entries
     site_languages = languages.of(config)
-    return environment.get_template("book.html").render(
+    html = environment.get_template("book.html").render(
         book=book.facts, chapters=fragments, toc=toc, edition=book.edition,
         stylesheets=edition.get("stylesheets") or ["pdf.css"],
         ui=strings.for_language(site_languages, book.language),
@@ -301,6 +338,8 @@ def assemble(book: Book, config, environment: jinja2.Environment, settings: dict
         page_size=edition.get("page_size") or settings["page_size"],
         page_height=edition.get("page_height") or settings["page_height"],
     )
+    # The chapters already had it (pipeline step 7); the cover, colophon and contents get it here.
+    return typography.apply(html, language.code, language.digits)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -417,8 +456,10 @@ def fill_download_slots(site_dir: Path, config, facts: list[PdfFacts] | None) ->
                  "pages_text": site_languages[reader].localise_digits(fact.pages)}
                 for _edition, fact in sorted(by_key.get((language, publication), {}).items(),
                                              key=lambda item: item[0] != "phone")]
-            return template.render(files=files, ui=ui, reader=reader, language=language,
-                                   language_name=ui[f"language_name_{language}"])
+            box_html = template.render(files=files, ui=ui, reader=reader, language=language,
+                                       language_name=ui[f"language_name_{language}"])
+            # filled after the page step: the box gets that step's typography here (step 7)
+            return typography.apply(box_html, reader, site_languages[reader].digits)
 
         page.write_text(SLOT.sub(box, text), encoding="utf-8")
 

@@ -13,7 +13,9 @@ from the writer's or translator's file, before the theme wraps it.
   3. links       external links get rel="noopener noreferrer".               publishing/links.py
   4. checklists  checklist boxes get an accessible name.                     publishing/checklists.py
   5. tables      wide tables can stack on a phone: each cell knows its heading. publishing/tables.py
-  The result is Markup: the theme prints it as it is (autoescape is on for everything else).
+  The result is marked Markup just before the theme prints it (``on_page_context``, after
+  Material's search has read it as text): the theme prints it as it is; autoescape is on for
+  everything else.
 
 PAGE, per page (``on_post_page``): the whole page the theme rendered.
   6. document    dir on <html>; Material's invalid markup mended; search reads the index of
@@ -23,7 +25,7 @@ PAGE, per page (``on_post_page``): the whole page the theme rendered.
 
 SITE, once, after every language is built (``on_post_build``, after static-i18n's own):
   8. pdfs        the PDF books are made from the built pages; the download boxes that pages
-                 left as placeholders are filled in.                       publishing/pdf.py
+                 left as placeholders are filled in, with step 7's typography. publishing/pdf.py
   9. csp         LAST. Every inline script and style must have been written by a template; their
                  hashes go into each page's CSP and the header files. Nothing may change a page
                  after this step, or its hashes would be wrong.             publishing/csp.py

@@ -14,7 +14,10 @@ are left alone.
 * Dari: a run of Latin text inside right-to-left text (a document symbol such as A/HRC/53/21, an
   article number 7(1)(h), an English name in brackets) is isolated in ``<bdi>`` so that the
   bidirectional algorithm cannot reorder its parts or brackets; footnote numbers in Persian
-  digits.
+  digits; no break in a day and month or month and year («۷ دسمبر ۲۰۲۲», «۱۶ قوس ۱۴۰۵») or after
+  «مادهٔ» before its number.
+* English: no break after p., pp., para., art., No., vol., §, "Article", "Rule" before a number,
+  in a day and month or month and year ("6 October 2025"), or in "1.4 million".
 * Every language: a footnote call is glued to the word before it (U+2060 WORD JOINER), so that a
   note number never starts a line alone.
 """
@@ -35,8 +38,8 @@ MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|n
 _PUNCTUATION_RULES = [
     (re.compile(r"[ \u00a0]+([;!?])"), NNBSP + r"\1"),
     (re.compile(r"[ \u202f]+:(?=[\s\u00a0\u202f]|$|&nbsp;)"), NBSP + ":"),
-    (re.compile(r"«[ \u00a0]*"), "«" + NNBSP),
-    (re.compile(r"[ \u00a0]*»"), NNBSP + "»"),
+    (re.compile(r"«[ \u00a0\u202f]*"), "«" + NNBSP),
+    (re.compile(r"[ \u00a0\u202f]*»"), NNBSP + "»"),
 ]
 _NUMBER_RULES = [
     # 35 000, 1 000 000: digits grouped by threes
@@ -72,7 +75,52 @@ def french_markup(text: str) -> str:
     return ORDINAL.sub(r"\1<sup>\2</sup>", text) if _DIGIT.search(text) else text
 
 
+# --------------------------------------------------------------------------- English
+
+EN_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_ENGLISH_RULES = [
+    (re.compile(r"(?<![\w.])(p\.|pp\.|para\.|paras\.|art\.|arts\.|Art\.|No\.|no\.|vol\.|Vol\.|§|ch\.|"
+                r"Article|Articles|article|articles|Rule|Rules|rule|rules|paragraph|paragraphs) (?=\d)"),
+     r"\1" + NBSP),
+    (re.compile(rf"(?<=\d) (?=(?:{EN_MONTHS})\b)"), NBSP),
+    (re.compile(rf"\b({EN_MONTHS}) (?=\d)"), r"\1" + NBSP),
+    (re.compile(r"(?<=\d) (?=(?:million|billion)\b)"), NBSP),
+]
+
+
+def english(text: str) -> str:
+    """No line break inside a reference, a date or an amount."""
+    if not _DIGIT.search(text):
+        return text
+    for pattern, replacement in _ENGLISH_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 # --------------------------------------------------------------------------- Dari
+
+# the months of the Gregorian calendar as Afghans write them, and of the Afghan solar calendar
+FA_MONTHS = ("جنوری|فبروری|مارچ|اپریل|می|جون|جولای|اگست|سپتمبر|اکتوبر|نومبر|دسمبر|"
+             "حمل|ثور|جوزا|سرطان|اسد|سنبله|میزان|عقرب|قوس|جدی|دلو|حوت")
+_ANY_DIGIT = re.compile(r"[0-9۰-۹]")
+# Kept together by a WORD JOINER after the space, not by a no-break space: in right-to-left text
+# a no-break space between a word and digits made PDF text extraction (copy and paste, and the
+# tests) put the words of the line out of order; a plain space reads back as written.
+_KEEP = " " + WORD_JOINER
+_DARI_RULES = [
+    (re.compile(rf"(?<=[0-9۰-۹]) (?=(?:{FA_MONTHS})(?![\w\u200c]))"), _KEEP),
+    (re.compile(rf"(?<![\w\u200c])({FA_MONTHS}) (?=[0-9۰-۹])"), r"\1" + _KEEP),
+    (re.compile(r"(?<![\w\u200c])(مادهٔ|ماده|مواد|بند|فقرهٔ|فقره|صفحهٔ|صفحه|شمارهٔ) (?=[0-9۰-۹])"), r"\1" + _KEEP),
+]
+
+
+def dari(text: str) -> str:
+    """No line break inside a date or between «مادهٔ» and its number; Latin runs isolated."""
+    if _ANY_DIGIT.search(text):
+        for pattern, replacement in _DARI_RULES:
+            text = pattern.sub(replacement, text)
+    return isolate_latin(text)
+
 
 # A Latin run: starts with a Latin letter or digit (or an opening bracket before one), may hold
 # spaces and the punctuation of identifiers, and ends with a letter, digit or closing bracket.
@@ -119,7 +167,7 @@ def isolate_latin(text: str) -> str:
 
 # --------------------------------------------------------------------------- the step
 
-FOOTNOTE_CALL = re.compile(r'<sup id="fnref')
+FOOTNOTE_CALL = re.compile(r'(?<!\u2060)<sup id="fnref')
 LANG = re.compile(r'\slang="([^"]*)"')
 TEXT_ATTRIBUTE = re.compile(r'(\s(?:title|aria-label|alt|placeholder|content)=")([^"]*)(")')
 
@@ -152,8 +200,6 @@ def apply(html: str, page_language: str, digits: str = "0123456789") -> str:
     """Typography on a whole built page whose <html lang> is ``page_language``.
 
     ``digits``: the page language's digits (footnote numbers are shown in them)."""
-    if page_language not in ("fr", "fa") and ' lang="fr"' not in html and ' lang="fa"' not in html:
-        return _glue_footnote_calls(html)  # nothing else applies to this page
     localise = str.maketrans("0123456789", digits)
 
     def text(token: str, where: Where) -> str:
@@ -161,8 +207,12 @@ def apply(html: str, page_language: str, digits: str = "0123456789") -> str:
             return token
         if where.language == "fr":
             return french(token) if where.plain else french_markup(token)
-        if where.language == "fa" and not where.plain:
-            return token.translate(localise) if where.footnote_call else isolate_latin(token)
+        if where.language == "fa":
+            if where.plain:
+                return token
+            return token.translate(localise) if where.footnote_call else dari(token)
+        if where.language == "en":
+            return english(token)
         return token
 
     def tag(token: str, where: Where) -> str:

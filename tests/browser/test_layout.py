@@ -8,9 +8,18 @@ import pytest
 
 from tests.conftest import LANGUAGES, built_path, english_pages
 
+# An element inside a box that scrolls or clips (a table's scroll wrapper, the visually hidden
+# header row of a stacked table) cannot push the page sideways; that box itself is measured.
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
+  const contained = e => {
+    for (let a = e.parentElement; a && a.tagName !== 'ARTICLE'; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
   const wide = [...document.querySelectorAll('article *')]
+    .filter(e => !contained(e))
     .map(e => [e, e.getBoundingClientRect()])
     .filter(([e, r]) => r.width > 0 && (r.left < -1 || r.right > width + 1))
     .map(([e, r]) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(r.left)}..${Math.round(r.right)}`);

@@ -17,7 +17,9 @@ from tests.conftest import ROOT
 @pytest.fixture(scope="module")
 def pdfs(built_site):
     found = sorted((built_site / "downloads").glob("*.pdf"))
-    assert len(found) == 12
+    listed = json.loads((built_site / "downloads" / "pdfs.json").read_text(encoding="utf-8"))
+    assert [p.name for p in found] == sorted(entry["file"].rsplit("/", 1)[1] for entry in listed)
+    assert {entry["edition"] for entry in listed} == {"print", "phone"}
     return found
 
 
@@ -26,7 +28,7 @@ def test_structure_tree_language_and_displayed_title(pdfs):
         with pikepdf.open(path) as pdf:
             root = pdf.Root
             assert "/StructTreeRoot" in root, path.name
-            assert str(root.Lang) == path.stem.rsplit(".", 1)[1], path.name
+            assert str(root.Lang) == path.name.split(".")[1], path.name  # <publication>.<lang>[.phone].pdf
             assert bool(root.ViewerPreferences.DisplayDocTitle), path.name
             assert str(pdf.docinfo.Title), path.name
 

@@ -30,9 +30,10 @@ def test_nu_html_checker_finds_no_errors(built_site):
 def test_linkchecker_finds_no_broken_link(nginx_site, tmp_path):
     config = tmp_path / "linkcheckerrc"
     # sslverify=0: the test's own self-signed certificate (LinkChecker drops to `nobody` as root
-    # and cannot read pytest's private temp folder holding the CA file)
+    # and cannot read pytest's private temp folder holding the CA file). The test server tells
+    # LinkChecker it need not wait between requests (conftest._headers_snippet).
     config.write_text("[filtering]\nignore=\n  ^https?://(?!127\\.0\\.0\\.1)\n  ^mailto:\n"
-                      "[checking]\nsslverify=0\n", encoding="utf-8")
+                      "[checking]\nsslverify=0\nmaxrequestspersecond=1000\n", encoding="utf-8")
     result = subprocess.run(
         [str(Path(sys.executable).parent / "linkchecker"), "--config", str(config), "--no-status",
          "--no-robots", "-t", "8", "-o", "text", nginx_site["root"] + "index.html"],

@@ -114,7 +114,7 @@ def test_archives_are_reproducible(built, key, tmp_path, monkeypatch):
 def test_every_html_page_of_every_zim_passes_through_zim_page(built, key, tmp_path, monkeypatch):
     seen = []
 
-    def marking(html: bytes, language: str) -> bytes:
+    def marking(html: bytes, language: str, csp_changes=None) -> bytes:
         seen.append(language)
         return html.replace(b"<title>", b"<title>ZIM ")
 

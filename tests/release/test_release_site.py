@@ -56,7 +56,11 @@ def test_release_contents(dist, site_with_build_info):
     info = load_build_info(site_with_build_info)
     names = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file() and not p.relative_to(dist).as_posix().startswith("site/")}
     assert {"SHA256SUMS", "SHA256SUMS.minisig", "minisign.pub"} <= names
-    assert len([n for n in names if n.startswith("pdf/") and n.endswith(".pdf")]) == 4 * len(info.languages)
+    # every PDF of the site, both editions (site/downloads/pdfs.json lists them)
+    listed = json.loads((site_with_build_info / "downloads" / "pdfs.json").read_text(encoding="utf-8"))
+    assert {n for n in names if n.startswith("pdf/") and n.endswith(".pdf")} == \
+        {"pdf/" + entry["file"].rsplit("/", 1)[1] for entry in listed}
+    assert {entry["edition"] for entry in listed} == {"print", "phone"}
     assert len([n for n in names if n.endswith(".zip")]) == 1 and len([n for n in names if n.endswith(".tar.gz")]) == 1
     assert len([n for n in names if n.startswith("zim/")]) == len(info.languages)
     manifest = parse_manifest((dist / "SHA256SUMS").read_bytes())

@@ -32,7 +32,7 @@ SENTENCES = {
     ],
 }
 CASES = [(language, *case) for language, cases in SENTENCES.items() for case in cases]
-INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u0654\u00a0\u202f]")
+INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u0654\u00a0\u202f]")
 
 
 def comparable(text: str) -> str:

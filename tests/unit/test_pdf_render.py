@@ -125,6 +125,25 @@ def test_a_chapter_is_assembled_as_a_reader_expects():
                    {"id": "c1-sub", "title": "Section (JEP)", "level": 2}]
 
 
+def test_phone_books_show_wide_tables_as_one_card_per_row_and_keep_notes_linked():
+    article = ("<h1>T</h1><table data-gp-stack><thead><tr><th>Date</th><th>Rule</th><th>Source</th></tr></thead>"
+               '<tbody><tr><td data-label="Date">2021</td><td data-label="Rule">No <em>school</em>'
+               '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup></td>'
+               '<td data-label="Source">Decree</td></tr></tbody></table>'
+               '<div class="footnote"><ol><li id="fn:1"><p>N.<a class="footnote-backref" href="#fnref:1">↩</a>'
+               "</p></li></ol></div>")
+    chapter = pdf.Chapter("pub/a.md", Path("a.html"), 1, article)
+    html, _ = pdf.chapter_fragment(chapter, {"pub/a.html": chapter}, "", "pub/a.html",
+                                   notes="chapter", back_label="back", tables="cards")
+    assert "<table" not in html and "<th>" not in html
+    assert ('<dl class="gp-card"><dt>Date</dt><dd>2021</dd><dt>Rule</dt><dd>No <em>school</em>'
+            '<sup id="c1-fnref:1"><a class="footnote-ref" href="#c1-fn:1">1</a></sup></dd>'
+            '<dt>Source</dt><dd>Decree</dd></dl>') in html
+    assert 'href="#c1-fnref:1">back</a>' in html  # the note links back to its call
+    print_html, _ = pdf.chapter_fragment(chapter, {"pub/a.html": chapter}, "", "pub/a.html")
+    assert "<table data-gp-stack" in print_html  # the print edition keeps its tables
+
+
 def test_remembered_page_references_match_pydyfs_own_as_pages_are_added():
     """The speed patch of pdf_render must give what pydyf gives, before and after pages are added;
     if a pydyf upgrade changes the property, this says so before a PDF links to the wrong page."""

@@ -81,3 +81,29 @@ def test_a_french_colon_before_a_footnote_call_still_gets_its_space():
     out = apply(page('<p>deux conditions :<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup></p>'
                      "<p>les suivants :</p>", "fr"), "fr")
     assert f"conditions{NBSP}:{WORD_JOINER}<sup" in out and f"suivants{NBSP}:" in out
+
+
+def test_english_references_dates_and_amounts_are_never_split():
+    out = apply(page("<p>CEDAW (1979), art. 29; p. 3, pp. 10–12, Article 7(1)(h), Rule 145, on "
+                     "6 October 2025, in December 2022, 1.4 million girls. <code>art. 29</code></p>", "en"), "en")
+    for kept in ("art.\u00a029", "p.\u00a03", "pp.\u00a010", "Article\u00a07(1)(h)", "Rule\u00a0145",
+                 "6\u00a0October\u00a02025", "December\u00a02022", "1.4\u00a0million"):
+        assert kept in out, kept
+    assert "<code>art. 29</code>" in out
+
+
+def test_dari_dates_and_article_numbers_are_never_split():
+    out = apply(page("<p>در ۷ دسمبر ۲۰۲۲ و ۱۶ قوس ۱۴۰۵ طبق مادهٔ ۷ آمده است. می‌شود ۳ بار.</p>", "fa"), "fa")
+    keep = " " + WORD_JOINER  # a plain space that cannot break (see typography._KEEP)
+    assert f"۷{keep}دسمبر{keep}۲۰۲۲" in out and f"۱۶{keep}قوس{keep}۱۴۰۵" in out
+    assert f"مادهٔ{keep}۷" in out
+    assert "می‌شود ۳ بار" in out  # the verbal prefix «می» is not the month May
+
+
+def test_typography_applied_twice_changes_nothing_more():
+    """The PDF books apply it again to pages that already had it (publishing/pdf.py)."""
+    for body, lang in [("<p>« Attention » : oui ; 35 000 le 1er juillet<sup id=\"fnref:1\">1</sup></p>", "fr"),
+                       ("<p>سال 2021 در ۷ دسمبر ۲۰۲۲ (ICC)<sup id=\"fnref:1\"><a class=\"footnote-ref\">1</a></sup></p>", "fa"),
+                       ("<p>on 6 October 2025, art. 29<sup id=\"fnref:1\">1</sup></p>", "en")]:
+        once = apply(page(body, lang), lang, FA_DIGITS if lang == "fa" else "0123456789")
+        assert apply(once, lang, FA_DIGITS if lang == "fa" else "0123456789") == once, lang
