@@ -38,7 +38,6 @@ and no CSP is written: the preview server injects an inline reload script of its
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 

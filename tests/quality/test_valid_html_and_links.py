@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
 
 from tests.conftest import ROOT
 
@@ -49,14 +48,18 @@ def test_linkchecker_finds_no_broken_link(nginx_site, tmp_path):
 def test_every_internal_anchor_exists_and_external_links_are_listed(built_site):
     """LinkChecker's anchor plugin cannot read Persian fragments reliably, so anchors are checked
     here against the ids of the built pages; external citation links are listed for review."""
+    from selectolax.lexbor import LexborHTMLParser  # an HTML5 parser, ten times faster than bs4 here
+
     ids: dict[Path, set[str]] = {}
+    links: dict[Path, list[str]] = {}
     pages = sorted(built_site.rglob("*.html"))
     for page in pages:
-        ids[page] = {e["id"] for e in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("[id]")}
+        tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
+        ids[page] = {node.attributes["id"] for node in tree.css("[id]")}
+        links[page] = [node.attributes["href"] for node in tree.css("a[href]")]
     broken, external = [], set()
     for page in pages:
-        for link in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("a[href]"):
-            href = link["href"]
+        for href in links[page]:
             parts = urlsplit(href)
             if parts.scheme in ("http", "https"):
                 external.add(href)
