@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html as html_lib
 
-from publishing.html_text import TAG_NAME, TOKEN, attributes, set_attribute
+from publishing.html_text import TAG_NAME, attributes, pieces, set_attribute
 
 
 def label(html: str) -> str:
@@ -17,21 +17,16 @@ def label(html: str) -> str:
         return html
     out: list[str] = []
     open_items: list[dict] = []  # one per open <li>: is it a task item, its text, its box
-    position = 0
 
     def add_text(chunk: str) -> None:
         if open_items and open_items[-1]["task"]:
             open_items[-1]["text"].append(chunk)
 
-    for match in TOKEN.finditer(html):
-        if match.start() > position:
-            chunk = html[position:match.start()]
-            add_text(chunk)
-            out.append(chunk)
-        token = match.group(0)
-        position = match.end()
+    for kind, token in pieces(html):
         out.append(token)
-        if not match.group("tag"):
+        if kind == "text":
+            add_text(token)
+        if kind != "tag":
             continue
         name = TAG_NAME.match(token).group(1).lower()
         if name == "li" and not token.startswith("</"):
@@ -48,6 +43,4 @@ def label(html: str) -> str:
             open_items.append({"task": False, "text": [], "box": None, "list": True})
         elif name in ("ul", "ol") and open_items and open_items[-1].get("list"):
             open_items.pop()
-    if position < len(html):
-        out.append(html[position:])
     return "".join(out)

@@ -14,11 +14,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-# The "<" is outside the alternatives so that the regex engine can jump from one "<" to the next.
+# One capturing group: re.split() gives text, token, text, token … at C speed. A token is a whole
+# raw-text element (script, style), a comment, a declaration or processing instruction, or a tag
+# (quoted attribute values kept whole).
 TOKEN = re.compile(
-    r"<(?:(?P<raw>(?P<rawtag>script|style)\b[^>]*>.*?</(?P=rawtag)\s*>)"
-    r"|(?P<comment>!--.*?-->|![^>]*>|\?[^>]*>)"
-    r"|(?P<tag>/?(?P<name>[a-zA-Z][a-zA-Z0-9-]*)[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>))",
+    r"(<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>|<!--.*?-->|<![^>]*>|<\?[^>]*>"
+    r"|</?[a-zA-Z][^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>)",
     re.S | re.I,
 )
 TAG_NAME = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
@@ -35,47 +36,63 @@ def attributes(tag: str) -> dict[str, str]:
     return found
 
 
+def is_raw(token: str) -> bool:
+    """A token that is not a tag: a whole script or style element, a comment, a declaration."""
+    if token[1] in "!?":
+        return True
+    head = token[:7].lower()
+    return (head.startswith("<script") or head.startswith("<style")) and "</" in token
+
+
+def pieces(html: str):
+    """``(kind, text)`` in document order; kind is "text", "tag" (start or end tag) or "raw"."""
+    for index, part in enumerate(TOKEN.split(html)):
+        if index % 2 == 0:
+            if part:
+                yield "text", part
+        else:
+            yield ("raw" if is_raw(part) else "tag"), part
+
+
 def transform(html: str, text: Callable[[str, Any], str] | None = None,
               tag: Callable[[str, Any], str] | None = None,
               inherit: Callable[[Any, str, str], Any] | None = None, state: Any = None) -> str:
     """``html`` with every text token replaced by ``text(token, state)`` and every start tag by
     ``tag(token, state)``. ``state`` describes where a token stands: each element's is
     ``inherit(parent_state, name, start_tag)`` (its language, whether it is code …), worked out
-    once when the element opens. Raw-text elements and comments pass through unchanged."""
-    out: list[str] = []
-    append = out.append
+    once when the element opens. Raw-text elements, comments and whitespace pass through unchanged."""
+    parts = TOKEN.split(html)  # even indices: text; odd: tokens
     stack: list[tuple[str, Any]] = []
     current = state
-    position = 0
-    for match in TOKEN.finditer(html):
-        start = match.start()
-        if start > position:
-            chunk = html[position:start]
-            append(text(chunk, current) if text else chunk)
-        position = match.end()
-        name = match.group("name")
-        if name is None:  # raw text element or comment: as written
-            append(match.group(0))
-            continue
-        token = match.group(0)
-        name = name.lower()
-        if token[1] == "/":
-            for index in range(len(stack) - 1, -1, -1):
-                if stack[index][0] == name:
-                    del stack[index:]
+    name_of = TAG_NAME.match
+    for index in range(1, len(parts), 2):
+        chunk = parts[index - 1]
+        if text and chunk and not chunk.isspace():
+            parts[index - 1] = text(chunk, current)
+        token = parts[index]
+        if token[1] in "!?":
+            continue  # comment, declaration, processing instruction
+        name = name_of(token).group(1).lower()
+        closing = token[1] == "/"
+        if (name == "script" or name == "style") and not closing and "</" in token:
+            continue  # a whole raw-text element, as written (is_raw, inline for speed)
+        if closing:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == name:
+                    del stack[depth:]
                     current = stack[-1][1] if stack else state
                     break
-            append(token)
             continue
         own = inherit(current, name, token) if inherit else current
-        append(tag(token, own) if tag else token)
+        if tag:
+            parts[index] = tag(token, own)
         if name not in VOID and not token.endswith("/>"):
             stack.append((name, own))
             current = own
-    if position < len(html):
-        chunk = html[position:]
-        append(text(chunk, current) if text else chunk)
-    return "".join(out)
+    last = parts[-1]
+    if text and last and not last.isspace():
+        parts[-1] = text(last, current)
+    return "".join(parts)
 
 
 def set_attribute(tag: str, name: str, value: str) -> str:

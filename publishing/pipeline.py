@@ -59,11 +59,11 @@ class State:
 
     token: str = field(default_factory=csp.new_token)
     serve: bool = False
-    pages: list[str] = field(default_factory=list)  # built HTML files, relative to site_dir
+    environment: tuple | None = None  # (config, Jinja environment) of the language being built
 
     def reset(self) -> None:
         self.token = csp.new_token()
-        self.pages = []
+        self.environment = None
 
 
 state = State()
@@ -84,7 +84,7 @@ def markers(markdown: str, page, config) -> str:
     for path in (Path(config.docs_dir) / site_languages.original.code / publication).glob("*.md"):
         own = Path(config.docs_dir) / language / publication / path.name
         chapter_titles[path.name] = _front_matter_title(own if own.exists() else path)
-    env = theme.prepare(config.theme.get_env(), config, state.token)
+    env = _theme_environment(config)
     try:
         entries = corrections.log(publication, codes)
     except DataError as error:
@@ -95,6 +95,13 @@ def markers(markdown: str, page, config) -> str:
         ui=strings.for_language(site_languages, language))
     html = "\n".join(line for line in html.splitlines() if line.strip())
     return markdown.replace(corrections.MARKER, "\n\n" + html + "\n\n")
+
+
+def _theme_environment(config):
+    """The theme's environment (ours: autoescape, CSP marks), made once per build and language."""
+    if state.environment is None or state.environment[0] is not config:
+        state.environment = (config, theme.prepare(config.theme.get_env(), config, state.token))
+    return state.environment[1]
 
 
 def _front_matter_title(path: Path) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html as html_lib
 
-from publishing.html_text import TAG_NAME, TOKEN, set_attribute
+from publishing.html_text import TAG_NAME, pieces, set_attribute
 
 STACK_FROM_COLUMNS = 3
 
@@ -27,16 +27,10 @@ def label_cells(html: str) -> str:
     section = ""  # "thead" or "tbody"
     heading_text: list[str] | None = None
     column = 0
-    position = 0
-    for match in TOKEN.finditer(html):
-        if match.start() > position:
-            chunk = html[position:match.start()]
-            if heading_text is not None:
-                heading_text.append(chunk)
-            out.append(chunk)
-        token = match.group(0)
-        position = match.end()
-        if not match.group("tag"):
+    for kind, token in pieces(html):
+        if kind != "tag":
+            if kind == "text" and heading_text is not None:
+                heading_text.append(token)
             out.append(token)
             continue
         name = TAG_NAME.match(token).group(1).lower()
@@ -62,6 +56,4 @@ def label_cells(html: str) -> str:
                 token = set_attribute(token, "data-label", headings[column])
             column += 1
         out.append(token)
-    if position < len(html):
-        out.append(html[position:])
     return "".join(out)

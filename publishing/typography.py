@@ -24,6 +24,7 @@ are left alone.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -119,7 +120,7 @@ def dari(text: str) -> str:
     if _ANY_DIGIT.search(text):
         for pattern, replacement in _DARI_RULES:
             text = pattern.sub(replacement, text)
-    return isolate_latin(text)
+    return isolate_latin(text) if _HAS_LETTER.search(text) else text
 
 
 # A Latin run: starts with a Latin letter or digit (or an opening bracket before one), may hold
@@ -200,20 +201,9 @@ def apply(html: str, page_language: str, digits: str = "0123456789") -> str:
     """Typography on a whole built page whose <html lang> is ``page_language``.
 
     ``digits``: the page language's digits (footnote numbers are shown in them)."""
-    localise = str.maketrans("0123456789", digits)
 
     def text(token: str, where: Where) -> str:
-        if where.skip or not token.strip():
-            return token
-        if where.language == "fr":
-            return french(token) if where.plain else french_markup(token)
-        if where.language == "fa":
-            if where.plain:
-                return token
-            return token.translate(localise) if where.footnote_call else dari(token)
-        if where.language == "en":
-            return english(token)
-        return token
+        return token if where.skip else _typeset(token, where, digits)
 
     def tag(token: str, where: Where) -> str:
         if where.language == "fr" and ('title="' in token or 'label="' in token or 'alt="' in token
@@ -223,6 +213,23 @@ def apply(html: str, page_language: str, digits: str = "0123456789") -> str:
 
     # Glued last: the French rules see the text as written (« deux hommes : » then the call).
     return _glue_footnote_calls(transform(html, text=text, tag=tag, inherit=_inherit, state=Where(page_language)))
+
+
+# The navigation, header and footer repeat on every page of a language: each of their texts is
+# typeset once per build, not once per page.
+@functools.lru_cache(maxsize=1 << 16)
+def _typeset(token: str, where: Where, digits: str) -> str:
+    if not token.strip():
+        return token
+    if where.language == "fr":
+        return french(token) if where.plain else french_markup(token)
+    if where.language == "fa":
+        if where.plain:
+            return token
+        return token.translate(str.maketrans("0123456789", digits)) if where.footnote_call else dari(token)
+    if where.language == "en":
+        return english(token)
+    return token
 
 
 def _glue_footnote_calls(html: str) -> str:

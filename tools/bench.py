@@ -13,7 +13,9 @@ benchmark never edits a file of yours; `publishing` is imported from that copy.
   - ours, clean with all 24 PDFs and clean with the 12 print PDFs (PDF_EDITIONS=print), every
     cache emptied (PDFs, compiled templates);
   - ours, rebuild with no change (PDF cache hits), and after editing one English chapter;
-  - ours, the translators' one-language preview (BUILD_ONLY_LOCALE=fa PDF=off).
+  - ours, the translators' one-language preview (BUILD_ONLY_LOCALE=fa PDF=off);
+  - `mkdocs serve` of one language, ours and plain: seconds from saving a Dari page to the page
+    showing the change (what a translator waits for).
   Ratios: no-change / plain full (target 1.3), preview / plain one language (target 1.2),
   24 PDFs / 12 PDFs (target 1.5), and the clean build's seconds (target 60 s).
 * Page weight, per language, in Debian Chromium against the built site: the first visit to a
@@ -187,6 +189,51 @@ def weigh(site: Path, label: str, codes: list[str]) -> dict:
     return out
 
 
+def serve_save_to_page(project: Path, runs: int) -> list[float]:
+    """Seconds from saving a Dari page to seeing the change in `mkdocs serve` (BUILD_ONLY_LOCALE=fa):
+    what a translator waits for. Polls the page the way a browser reloads it."""
+    import signal
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "BUILD_ONLY_LOCALE": "fa", "PYTHONPATH": str(project),
+           "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1797724800")}
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/about.html"
+
+    def page() -> str:
+        try:
+            return urllib.request.urlopen(url, timeout=2).read().decode()
+        except OSError:
+            return ""
+
+    path = project / "docs" / "fa" / "about.md"
+    original = path.read_text(encoding="utf-8")
+    seconds: list[float] = []
+    try:
+        deadline = time.monotonic() + 120
+        while "<html" not in page() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(2)
+        for run in range(runs):
+            marker = "نشانی‌آزمایشی" + "۰۱۲۳۴۵۶۷۸۹"[run % 10] + "ب"  # no Latin: typography would isolate it
+            path.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
+            started = time.monotonic()
+            while marker not in page() and time.monotonic() - started < 60:
+                time.sleep(0.05)
+            seconds.append(time.monotonic() - started)
+            time.sleep(1.5)
+    finally:
+        path.write_text(original, encoding="utf-8")
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+    return seconds
+
+
 def median(values: list[float]) -> float:
     return round(statistics.median(values), 2)
 
@@ -218,6 +265,8 @@ def builds(runs: int, scratch: Path) -> dict:
         times["one_page_edited"].append(mkdocs_build(project, scratch / "site"))
         edited.write_text(original, encoding="utf-8")
         mkdocs_build(project, scratch / "site")  # back to the unedited site for the page weight
+    times["serve_save_to_page"] = serve_save_to_page(project, max(runs, 5))
+    times["plain_serve_save_to_page"] = serve_save_to_page(plain, max(runs, 5))
     medians = {name: median(values) for name, values in times.items()}
     return {
         "runs": runs,
@@ -227,6 +276,7 @@ def builds(runs: int, scratch: Path) -> dict:
             "no_change_vs_plain": round(medians["no_change"] / medians["plain_full"], 2),
             "preview_vs_plain": round(medians["preview_one_language"] / medians["plain_one_language"], 2),
             "pdf24_vs_pdf12": round(medians["clean_24_pdfs"] / medians["clean_12_pdfs"], 2),
+            "serve_vs_plain": round(medians["serve_save_to_page"] / medians["plain_serve_save_to_page"], 2),
         },
         "pdfs": [{k: p[k] for k in ("language", "publication", "edition", "pages", "size", "seconds")} for p in pdfs],
         "site": str(scratch / "site"),
@@ -271,6 +321,8 @@ def print_summary(report: dict, codes: list[str]) -> None:
           f"| {ratios['no_change_vs_plain']}× | ≤ {TARGETS['no_change_vs_plain']}× |")
     print(f"| one-language preview (fa, PDF=off) | {seconds['preview_one_language']} s "
           f"| {seconds['plain_one_language']} s | {ratios['preview_vs_plain']}× | ≤ {TARGETS['preview_vs_plain']}× |")
+    print(f"| `mkdocs serve` (fa): from saving a page to seeing it | {seconds['serve_save_to_page']} s "
+          f"| {seconds['plain_serve_save_to_page']} s | {ratios['serve_vs_plain']}× | about 2 s |")
     print(f"| clean, 24 PDFs vs clean, 12 print PDFs | {seconds['clean_24_pdfs']} s | {seconds['clean_12_pdfs']} s "
           f"| {ratios['pdf24_vs_pdf12']}× | ≤ {TARGETS['pdf24_vs_pdf12']}× |")
     print(f"| clean, 24 PDFs | {seconds['clean_24_pdfs']} s | | | ≤ {TARGETS['clean_full_s']} s |")
