@@ -13,6 +13,9 @@ One job: each language has its own small search index, built for how its readers
   longer words that start with it) — the same normalisation the page applies to the query.
 * The separator does not split on the Persian half-space: «زن‌ها» stays one token, normalised
   to «زنها», so «زن‌ها», «زن ها» and «زنها» all find it first, and «زن» after it.
+* The titles and snippets shown in the results get the typography of the pages they come from
+  (French spaces before « ; : ! ? » », numbers that do not split): Material indexes a page before
+  pipeline step 7 typesets it.
 * Configuration: ``extra.search`` in mkdocs.yml (separator, field boosts). The index holds the
   pages' text only once: ranking costs no bytes.
 """
@@ -23,6 +26,9 @@ import json
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
+
+from publishing import languages as site_languages
+from publishing import typography
 
 
 def split_index(combined: dict, languages: list[str], default: str) -> dict[str, list[dict]]:
@@ -41,6 +47,15 @@ def split_index(combined: dict, languages: list[str], default: str) -> dict[str,
 # A heading word counts a few times a word of the text, not a thousand times (Material's default):
 # otherwise any heading that merely starts like the query outranks the page that has the word.
 FIELDS = {"title": {"boost": 5.0}, "text": {"boost": 1.0}}
+
+
+def typeset(docs: list[dict], language: site_languages.Language) -> list[dict]:
+    """The entries with the typography their pages have (the index holds each text as HTML)."""
+    def apply(text: str) -> str:
+        return typography.apply(text, language.code, language.digits) if text else text
+
+    return [{**entry, "title": apply(entry.get("title", "")), "text": apply(entry.get("text", ""))}
+            for entry in docs]
 
 
 def index_config(settings: dict) -> dict:
@@ -74,6 +89,7 @@ def on_post_build(config):
     languages = list(i18n.build_languages) if i18n is not None else ["en"]
     default = i18n.default_language if i18n is not None else "en"
     settings = index_config(config.extra.get("search") or {})
+    registry = site_languages.of(config)
     for language, docs in split_index(combined, languages, default).items():
         folder = site / "search" if language == default else site / language / "search"
-        write_index(folder, settings, docs)
+        write_index(folder, settings, typeset(docs, registry[language]))

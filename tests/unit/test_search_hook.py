@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from hooks.search import index_config, on_post_build, split_index, write_index
+import hooks.search
+from hooks.search import index_config, on_post_build, split_index, typeset, write_index
+from publishing import languages
+
+REGISTRY = languages.from_mkdocs_yml()
 
 COMBINED = {"config": {"lang": ["en", "fr"]}, "docs": [
     {"location": "index.html", "title": "Home", "text": "<p>Welcome</p>"},
     {"location": "policy-primer/index.html#rome", "title": "Rome", "text": "<p>Rome Statute</p>"},
     {"location": "fa/index.html", "title": "خانه", "text": "<p>زن‌ها</p>"},
     {"location": "fa/policy-primer/index.html", "title": "رهنما", "text": "<p>اساسنامه</p>"},
-    {"location": "fr/index.html", "title": "Accueil", "text": "<p>Bienvenue</p>"},
+    {"location": "fr/index.html", "title": "Accueil : bienvenue", "text": "<p>Bienvenue : « lire » 35 000</p>"},
     # an English page whose name starts like a language code stays English
     {"location": "fallback/index.html", "title": "Fallback", "text": "<p>x</p>"},
 ]}
@@ -56,7 +60,8 @@ def test_write_index_writes_json_for_http_and_a_script_for_file(tmp_path):
     assert script == "var __index = " + data, "Material's file:// loader reads the global __index"
 
 
-def test_post_build_writes_one_index_per_language(tmp_path):
+def test_post_build_writes_one_index_per_language(tmp_path, monkeypatch):
+    monkeypatch.setattr(hooks.search.site_languages, "of", lambda config: REGISTRY)
     (tmp_path / "search").mkdir()
     (tmp_path / "search/search_index.json").write_text(json.dumps(COMBINED), encoding="utf-8")
     i18n = SimpleNamespace(building=False, build_languages=["en", "fa", "fr"], default_language="en")
@@ -67,6 +72,20 @@ def test_post_build_writes_one_index_per_language(tmp_path):
         index = json.loads((tmp_path / folder / "search_index.json").read_text(encoding="utf-8"))
         assert len(index["docs"]) == count and index["config"]["lang"] == ["gp"]
         assert index["config"]["fields"]["title"] == {"boost": 5}
+    french = json.loads((tmp_path / "fr/search/search_index.json").read_text(encoding="utf-8"))["docs"][0]
+    assert french["title"] == "Accueil\u00a0: bienvenue", "results show titles as the pages do"
+
+
+def test_results_show_the_typography_of_their_pages():
+    """Material indexes a page before it is typeset; a French result read «genre :» split at
+    the line end, and «35 000» could break in two."""
+    entry = {"location": "x.html", "title": "Pourquoi ?", "text": "<p>Bienvenue : « lire » 35 000</p>"}
+    [french] = typeset([entry], REGISTRY["fr"])
+    assert french == {"location": "x.html", "title": "Pourquoi\u202f?",
+                      "text": "<p>Bienvenue\u00a0: «\u202flire\u202f» 35\u202f000</p>"}
+    assert entry["title"] == "Pourquoi ?", "the entry itself is left as it was"
+    [dari] = typeset([{"location": "x.html", "title": "خانه", "text": "<p>۱۵ اگست ۲۰۲۱</p>"}], REGISTRY["fa"])
+    assert dari["text"] == "<p>۱۵ \u2060اگست \u2060۲۰۲۱</p>", "a Dari date stays on one line"
 
 
 def test_post_build_does_nothing_inside_static_i18n_inner_builds(tmp_path):
