@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
@@ -144,10 +145,37 @@ _DROP = (
 )
 
 
-def _text(element) -> str:
-    """An element's text as the reader sees it: no space added at <bdi> or <sup> boundaries, and
-    the no-break spaces of the typography step kept (str.split() would take them for spaces)."""
-    return re.sub(r"[ \t\n\r\f]+", " ", element.get_text("")).strip()
+def _contents_entry(heading) -> Markup:
+    """A heading as its contents entry: its text, with its <bdi> isolates kept and nothing else.
+
+    No space is added at <bdi> or <sup> boundaries, and the no-break spaces of the typography
+    step are kept (str.split() would take them for spaces). The isolates stay because without
+    them a Dari entry «مادهٔ 7(3)» reads «(3)7» (Dari review 13). Footnote calls are left out.
+    Made from the heading's text nodes, escaped; the only markup is the <bdi> added back."""
+    def ancestors(node):
+        parent = node.parent
+        while parent is not None and parent is not heading:
+            yield parent
+            parent = parent.parent
+
+    from bs4 import NavigableString
+
+    parts = []
+    for node in heading.descendants:
+        if type(node) is not NavigableString:  # not a tag, comment or CDATA
+            continue
+        around = list(ancestors(node))
+        if not any(a.name == "sup" or "footnote" in (a.get("class") or []) for a in around):
+            parts.append((any(a.name == "bdi" for a in around), str(node)))
+    html, open_bdi = "", False
+    for inside_bdi, text in parts:
+        if inside_bdi != open_bdi:
+            html += "<bdi>" if inside_bdi else "</bdi>"
+            open_bdi = inside_bdi
+        html += str(escape(text))
+    if open_bdi:
+        html += "</bdi>"
+    return Markup(re.sub(r"[ \t\n\r\f]+", " ", html).strip())
 
 
 def chapter_fragment(chapter: Chapter, by_file: dict[str, Chapter], site_url: str, page_url: str,
@@ -182,9 +210,9 @@ def chapter_fragment(chapter: Chapter, by_file: dict[str, Chapter], site_url: st
     heading = soup.find("h1")
     if heading is not None:
         heading["id"] = chapter.anchor
-    toc = [{"id": chapter.anchor, "title": _text(heading) if heading else "", "level": 1}]
+    toc = [{"id": chapter.anchor, "title": _contents_entry(heading) if heading else Markup(""), "level": 1}]
     for h2 in soup.find_all("h2"):
-        toc.append({"id": h2.get("id", ""), "title": _text(h2), "level": 2})
+        toc.append({"id": h2.get("id", ""), "title": _contents_entry(h2), "level": 2})
     return str(soup), toc
 
 
@@ -379,13 +407,18 @@ def _check_weasyprint() -> None:
             "libharfbuzz-subset0 (or run `make site`, which does it).") from error
 
 
+def book_environment() -> jinja2.Environment:
+    """The templates of print/ (the book around the chapters), escaping what they print."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(PRINT_DIR)), autoescape=True,
+                              undefined=jinja2.StrictUndefined)
+
+
 def render_books(books: list[Book], config, site_dir: Path, settings: dict) -> list[PdfFacts]:
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     out_dir = site_dir / DOWNLOADS
     out_dir.mkdir(parents=True, exist_ok=True)
     base = _inputs_digest(settings)
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PRINT_DIR)), autoescape=True,
-                                     undefined=jinja2.StrictUndefined)
+    environment = book_environment()
     facts: dict[str, PdfFacts] = {}
 
     def finish(book: Book, cached: bool, seconds: float, pages: int, cache_pdf: Path) -> None:
@@ -467,14 +500,8 @@ def fill_download_slots(site_dir: Path, config, facts: list[PdfFacts] | None) ->
 # --------------------------------------------------------------------------- the step
 
 
-def build_and_offer(config, site_dir: Path, preview: bool) -> None:
-    """Pipeline step 8: render every PDF (or skip them in a preview) and fill the boxes."""
-    settings = settings_of(config)
-    wanted = settings["enabled"] and (not preview or os.environ.get("PDF", "").lower() in ("on", "1", "true"))
-    if not wanted:
-        fill_download_slots(site_dir, config, None)
-        log.info("PDFs skipped (preview); `make site` builds them")
-        return
+def books_of(config, site_dir: Path, settings: dict) -> list[Book]:
+    """Every book of the built languages, each edition, made of the pages built in ``site_dir``."""
     books = []
     for language in languages.built(config):
         root = site_dir / language.root
@@ -491,7 +518,18 @@ def build_and_offer(config, site_dir: Path, preview: bool) -> None:
             facts = book_facts(config, language, publication, sources)
             for edition in settings["editions"]:
                 books.append(Book(publication, language.code, edition, chapters, facts))
-    facts = render_books(books, config, site_dir, settings)
+    return books
+
+
+def build_and_offer(config, site_dir: Path, preview: bool) -> None:
+    """Pipeline step 8: render every PDF (or skip them in a preview) and fill the boxes."""
+    settings = settings_of(config)
+    wanted = settings["enabled"] and (not preview or os.environ.get("PDF", "").lower() in ("on", "1", "true"))
+    if not wanted:
+        fill_download_slots(site_dir, config, None)
+        log.info("PDFs skipped (preview); `make site` builds them")
+        return
+    facts = render_books(books_of(config, site_dir, settings), config, site_dir, settings)
     # What mirrors and tests can read; without timings, so that the site stays reproducible.
     stable = [{k: v for k, v in asdict(f).items() if k not in ("seconds", "cached")} for f in facts]
     (site_dir / DOWNLOADS / "pdfs.json").write_text(json.dumps(stable, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -4,6 +4,7 @@ across two lines of a PDF."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 
@@ -50,6 +51,11 @@ def test_no_plain_space_before_french_high_punctuation_anywhere_on_the_french_pa
         texts += list(french_texts(html))
         for text in texts:
             faults += [f"{path.relative_to(built_site)}: …{m.group(0)}…" for m in FRENCH_FAULT.finditer(text)]
+    # the titles and snippets of the search results
+    index = json.loads((built_site / "fr" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for entry in index["docs"]:
+        for text in [entry["title"], *french_texts(entry["text"])]:
+            faults += [f"search result {entry['location']}: …{m.group(0)}…" for m in FRENCH_FAULT.finditer(text)]
     assert not faults, f"{len(faults)} plain spaces in French text:\n" + "\n".join(faults[:15])
 
 
@@ -64,7 +70,7 @@ MONTHS = {
 }
 # abbreviations only: "Rule" then a number on the next line is also a stacked table's label
 # followed by a footnote number, which pdftotext cannot tell apart
-REFERENCE = {"en": r"(?:p|pp|para|art|No|vol)\.|§", "fr": r"(?:p|pp|art|vol|chap)\.|n°|§"}
+REFERENCE = {"en": r"(?:p|pp|para|art|No|vol)\.|§", "fr": r"(?:p|pp|art|vol|chap)\.|n[°º]|§"}
 
 
 @pytest.mark.parametrize("language", [code for code in LANGUAGES if code in MONTHS])
@@ -94,3 +100,24 @@ def test_dari_dates_and_article_numbers_are_kept_together_on_the_built_pages(bui
         loose += len(re.findall(r"[۰-۹]{1,2} (?:جنوری|فبروری|مارچ|اپریل|جون|جولای|اگست|سپتمبر|اکتوبر|نومبر|دسمبر)"
                                 r"(?![\w\u200c])", text))
     assert kept_dates > 0 and loose == 0, f"{loose} Dari dates that can break between day and month"
+
+
+def test_no_plain_space_in_the_french_books_cover_colophon_and_contents_included(built_site):
+    """The text layer of a PDF cannot show it (pdftotext turns a narrow no-break space into a
+    plain one), so each French book is counted in the HTML WeasyPrint is given: the built
+    chapters with the cover, colophon and contents around them, in both editions."""
+    from mkdocs.config import load_config
+
+    from publishing import pdf
+    from tests.conftest import ROOT
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    settings = pdf.settings_of(config)
+    environment = pdf.book_environment()
+    books = [book for book in pdf.books_of(config, built_site, settings) if book.language == "fr"]
+    assert len(books) == len(pdf.publications(config)) * len(settings["editions"])
+    faults = []
+    for book in books:
+        html = pdf.assemble(book, config, environment, settings)
+        faults += [f"{book.key}: …{m.group(0)}…" for text in french_texts(html) for m in FRENCH_FAULT.finditer(text)]
+    assert not faults, f"{len(faults)} plain spaces in the French books:\n" + "\n".join(faults[:15])

@@ -108,6 +108,7 @@ ARTICLE = """<h1 id="legal">Tahlil <bdi>7(1)(h)</bdi>:</h1>
 <a href="other.html#part">other chapter</a>, <a href="../about.html">about</a>, <a href="https://x.org/">x</a>,
 <a rel="attachment" href="../secret.txt">s</a></p>
 <h2 id="sub">Section (<bdi>JEP</bdi>)</h2>
+<h2 id="art">مادهٔ <bdi dir="ltr">7(3)</bdi> &lt;b&gt;<sup id="fnref:2"><a class="footnote-ref" href="#fn:1">2</a></sup></h2>
 <div class="footnote"><hr><ol><li id="fn:1"><p>The note.<a class="footnote-backref" href="#fnref:1">↩</a></p></li></ol></div>"""
 
 
@@ -120,9 +121,11 @@ def test_a_chapter_is_assembled_as_a_reader_expects():
     assert '<sup class="footnote-repeat">&lt;1&gt;</sup>' in html  # a second call: its number, escaped
     assert 'href="#c2-part"' in html and ", about," in html and "about.html" not in html
     assert 'href="https://x.org/"' in html and "rel=" not in html  # no attachment, ever
-    # contents entries read as the heading does: no space added at <bdi> boundaries (Dari review 13)
-    assert toc == [{"id": "c1", "title": "Tahlil 7(1)(h):", "level": 1},
-                   {"id": "c1-sub", "title": "Section (JEP)", "level": 2}]
+    # contents entries read as the heading does: no space added at <bdi> boundaries, and the
+    # isolates kept, without which «مادهٔ 7(3)» reads «(3)7» (Dari review 13); no footnote call
+    assert toc == [{"id": "c1", "title": "Tahlil <bdi>7(1)(h)</bdi>:", "level": 1},
+                   {"id": "c1-sub", "title": "Section (<bdi>JEP</bdi>)", "level": 2},
+                   {"id": "c1-art", "title": "مادهٔ <bdi>7(3)</bdi> &lt;b&gt;", "level": 2}]
 
 
 def test_phone_books_show_wide_tables_as_one_card_per_row_and_keep_notes_linked():
