@@ -209,6 +209,10 @@ def apply(html: str, page_language: str, digits: str = "0123456789") -> str:
         if where.language == "fr" and ('title="' in token or 'label="' in token or 'alt="' in token
                                        or 'placeholder="' in token or 'content="' in token):
             return TEXT_ATTRIBUTE.sub(lambda m: m.group(1) + french(m.group(2)) + m.group(3), token)
+        if digits != "0123456789" and 'class="footnote-backref"' in token:
+            # Python-Markdown writes the note's number into the tooltip in Latin digits
+            local = str.maketrans("0123456789", digits)
+            return TEXT_ATTRIBUTE.sub(lambda m: m.group(1) + m.group(2).translate(local) + m.group(3), token)
         return token
 
     # Glued last: the French rules see the text as written (« deux hommes : » then the call).

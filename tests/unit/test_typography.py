@@ -107,3 +107,12 @@ def test_typography_applied_twice_changes_nothing_more():
                        ("<p>on 6 October 2025, art. 29<sup id=\"fnref:1\">1</sup></p>", "en")]:
         once = apply(page(body, lang), lang, FA_DIGITS if lang == "fa" else "0123456789")
         assert apply(once, lang, FA_DIGITS if lang == "fa" else "0123456789") == once, lang
+
+
+def test_the_note_number_in_a_dari_back_link_tooltip_is_in_persian_digits():
+    """Python-Markdown writes it in Latin digits into the translated tooltip (Dari review)."""
+    html = ('<p>x<a class="footnote-backref" href="#fnref:12" title="بازگشت به متن (پاورقی 12)">↩</a></p>')
+    out = apply(html, "fa", "۰۱۲۳۴۵۶۷۸۹")
+    assert 'title="بازگشت به متن (پاورقی ۱۲)"' in out and 'href="#fnref:12"' in out
+    assert apply(html.replace("بازگشت به متن (پاورقی 12)", "note 12"), "en") \
+        == html.replace("بازگشت به متن (پاورقی 12)", "note 12")
