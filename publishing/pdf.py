@@ -254,14 +254,49 @@ def _move_footnotes(soup, prefix: str) -> None:
     for call in soup.select("sup[id]"):
         link = call.find("a", href=True)
         target = link["href"].lstrip("#") if link else ""
+        # a call right after another keeps its mark: print/pdf.css puts a comma before it
+        after_another = " gp-call-next" if "gp-call-next" in (call.get("class") or []) else ""
         if target in notes:
-            note = soup.new_tag("span", attrs={"class": "footnote"})
+            note = soup.new_tag("span", attrs={"class": "footnote" + after_another})
             note.append(BeautifulSoup(notes.pop(target), "html.parser"))
             call.replace_with(note)
         elif link is not None:
-            repeat = soup.new_tag("sup", attrs={"class": "footnote-repeat"})
+            repeat = soup.new_tag("sup", attrs={"class": "footnote-repeat" + after_another})
             repeat.string = link.get_text()
             call.replace_with(repeat)
+    _keep_call_runs_together(soup)
+
+
+def _keep_call_runs_together(soup) -> None:
+    """Calls in a row («۱۲،۱۳») become one unbreakable group: the typography step put a word
+    joiner between them, but WeasyPrint breaks after a note floated to the foot of the page
+    anyway, and the second number then starts a line (Dari review 14)."""
+    from bs4 import NavigableString
+
+    def is_call(node) -> bool:
+        return getattr(node, "name", None) in ("span", "sup") and \
+            any(c in ("footnote", "footnote-repeat") for c in node.get("class") or [])
+
+    def joiner_then_call(node):
+        """The call after ``node`` if only word joiners stand between them."""
+        following = node.next_sibling
+        if isinstance(following, NavigableString) and not following.strip("\u2060") \
+                and is_call(following.next_sibling):
+            return following, following.next_sibling
+        return None
+
+    for call in soup.select("span.footnote, sup.footnote-repeat"):
+        if call.parent is None or "gp-calls" in (call.parent.get("class") or []):
+            continue
+        run, node = [call], call
+        while (pair := joiner_then_call(node)) is not None:
+            run += pair
+            node = pair[1]
+        if len(run) > 1:
+            group = soup.new_tag("span", attrs={"class": "gp-calls"})
+            call.insert_before(group)
+            for item in run:
+                group.append(item.extract())
 
 
 def _rewrite_links(soup, prefix: str, by_file: dict[str, Chapter], site_url: str, page_url: str) -> None:

@@ -121,3 +121,20 @@ def test_no_plain_space_in_the_french_books_cover_colophon_and_contents_included
         html = pdf.assemble(book, config, environment, settings)
         faults += [f"{book.key}: …{m.group(0)}…" for text in french_texts(html) for m in FRENCH_FAULT.finditer(text)]
     assert not faults, f"{len(faults)} plain spaces in the French books:\n" + "\n".join(faults[:15])
+
+
+def test_a_comma_stands_only_between_calls_side_by_side(built_site):
+    """«1,3» for two calls in a row, and no comma before the second call of a paragraph
+    («relative.,5» in 288 places of the Latin-script PDFs before it was fixed)."""
+    marked = 0
+    for path in sorted(built_site.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        marked += html.count('class="gp-call-next"')
+        assert not re.search(r'[^>\u2060]\u2060?<sup class="gp-call-next"', html), f"{path}: a lone call marked"
+    assert marked > 0
+    for path in sorted((built_site / "downloads").glob("*.pdf")):
+        if ".fa." in path.name:
+            continue
+        stray = re.findall(r"\w[.;:»)]\s?,\d{1,3}\b", subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout)
+        assert not stray, f"{path.name}: a comma before a lone footnote call: {stray[:5]}"

@@ -175,3 +175,20 @@ def test_fonts_reach_the_engine_decompressed_with_the_same_glyphs():
     data = fetched.read()
     assert data[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true")
     assert TTFont(BytesIO(data)).getGlyphOrder() == TTFont(face).getGlyphOrder()
+
+
+def test_calls_in_a_row_are_one_group_that_cannot_break():
+    """WeasyPrint broke after a note floated to the foot of the page despite the word joiner,
+    and the second number of «۱۲،۱۳» started a line (Dari review 14)."""
+    article = ('<h1>T</h1><p>متن\u2060<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>'
+               '\u2060<sup id="fnref:2"><a class="footnote-ref" href="#fn:2">2</a></sup>'
+               '\u2060<sup id="fnref2:1"><a class="footnote-ref" href="#fn:1">1</a></sup> و'
+               '\u2060<sup id="fnref:3"><a class="footnote-ref" href="#fn:3">3</a></sup></p>'
+               '<div class="footnote"><ol><li id="fn:1"><p>A</p></li><li id="fn:2"><p>B</p></li>'
+               '<li id="fn:3"><p>C</p></li></ol></div>')
+    chapter = pdf.Chapter("pub/a.md", Path("a.html"), 1, article)
+    html, _ = pdf.chapter_fragment(chapter, {"pub/a.html": chapter}, "", "pub/a.html")
+    assert html.count('class="gp-calls"') == 1
+    group = html.split('<span class="gp-calls">')[1].split(" و")[0]
+    assert group.count('class="footnote"') == 2 and group.count("footnote-repeat") == 1
+    assert html.count('class="footnote"') == 3, "a lone call stays as it was"

@@ -116,3 +116,15 @@ def test_the_note_number_in_a_dari_back_link_tooltip_is_in_persian_digits():
     assert 'title="بازگشت به متن (پاورقی ۱۲)"' in out and 'href="#fnref:12"' in out
     assert apply(html.replace("بازگشت به متن (پاورقی 12)", "note 12"), "en") \
         == html.replace("بازگشت به متن (پاورقی 12)", "note 12")
+
+
+def test_only_a_call_right_after_another_gets_the_comma_mark():
+    """The style sheets once used `sup + sup`, which skips text: every second call of a
+    paragraph got a comma («relative.,5»)."""
+    call = '<sup id="fnref:{0}"><a class="footnote-ref" href="#fn:{0}">{0}</a></sup>'
+    html = (f"<p>a.{call.format(1)}{call.format(2)} b.{call.format(3)} 1<sup>er</sup>{call.format(4)}"
+            f" c.{call.format(5)} {call.format(6)}</p>")
+    out = apply(html, "fr")
+    assert out.count("gp-call-next") == 2 and '<sup class="gp-call-next" id="fnref:2">' in out
+    assert '</sup>\u2060<sup class="gp-call-next" id="fnref:6">' in out, "a space typed between them goes"
+    assert apply(out, "fr") == out
