@@ -379,6 +379,12 @@ def book_facts(config, language: languages.Language, publication: str, sources: 
     }
 
 
+# Source Serif 4 (print/fonts) has no U+2010 HYPHEN or U+2011 NON-BREAKING HYPHEN: WeasyPrint
+# drew its "missing glyph" box («C⌧608/22»). The hyphen the font has, held to its neighbours by
+# word joiners, which the font does not need (they are never drawn).
+HYPHENS_THE_FONT_HAS = str.maketrans({"\u2011": "\u2060-\u2060", "\u2010": "-"})
+
+
 def assemble(book: Book, config, environment: jinja2.Environment, settings: dict) -> str:
     language = languages.of(config)[book.language]
     by_file = {language.root + c.source[:-3] + ".html": c for c in book.chapters}
@@ -402,7 +408,7 @@ def assemble(book: Book, config, environment: jinja2.Environment, settings: dict
         page_height=edition.get("page_height") or settings["page_height"],
     )
     # The chapters already had it (pipeline step 7); the cover, colophon and contents get it here.
-    return typography.apply(html, language.code, language.digits)
+    return typography.apply(html, language.code, language.digits).translate(HYPHENS_THE_FONT_HAS)
 
 
 # --------------------------------------------------------------------------- rendering
