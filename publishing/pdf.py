@@ -408,7 +408,11 @@ def assemble(book: Book, config, environment: jinja2.Environment, settings: dict
         page_height=edition.get("page_height") or settings["page_height"],
     )
     # The chapters already had it (pipeline step 7); the cover, colophon and contents get it here.
-    return typography.apply(html, language.code, language.digits).translate(HYPHENS_THE_FONT_HAS)
+    html = typography.apply(html, language.code, language.digits).translate(HYPHENS_THE_FONT_HAS)
+    if language.direction == "rtl":
+        # the same no-break, in the form PDF text extraction reads back in order (typography._KEEP)
+        html = html.replace(typography.NBSP, " " + typography.WORD_JOINER)
+    return html
 
 
 # --------------------------------------------------------------------------- rendering

@@ -104,10 +104,12 @@ def english(text: str) -> str:
 FA_MONTHS = ("جنوری|فبروری|مارچ|اپریل|می|جون|جولای|اگست|سپتمبر|اکتوبر|نومبر|دسمبر|"
              "حمل|ثور|جوزا|سرطان|اسد|سنبله|میزان|عقرب|قوس|جدی|دلو|حوت")
 _ANY_DIGIT = re.compile(r"[0-9۰-۹]")
-# Kept together by a WORD JOINER after the space, not by a no-break space: in right-to-left text
-# a no-break space between a word and digits made PDF text extraction (copy and paste, and the
-# tests) put the words of the line out of order; a plain space reads back as written.
-_KEEP = " " + WORD_JOINER
+# Kept together by a no-break space. Not by a word joiner after a plain space: Chromium still
+# breaks the line at that space («۱۷ | جوزا» on a phone). The books turn it back into a space and
+# a word joiner (publishing/pdf.py), which WeasyPrint keeps together too and which PDF text
+# extraction reads back in order (a no-break space between a Dari word and digits puts the
+# words of a right-to-left line out of order in copy and paste).
+_KEEP = NBSP
 _DARI_RULES = [
     (re.compile(rf"(?<=[0-9۰-۹]) (?=(?:{FA_MONTHS})(?![\w\u200c]))"), _KEEP),
     (re.compile(rf"(?<![\w\u200c])({FA_MONTHS}) (?=[0-9۰-۹])"), r"\1" + _KEEP),
@@ -228,6 +230,8 @@ def apply(html: str, page_language: str, digits: str = "0123456789") -> str:
 def _typeset(token: str, where: Where, digits: str) -> str:
     if not token.strip():
         return token
+    if "-" in token and _ANY_DIGIT.search(token) and "://" not in token:
+        token = glue_identifiers(token)
     if where.language == "fr":
         return french(token) if where.plain else french_markup(token)
     if where.language == "fa":
@@ -237,6 +241,17 @@ def _typeset(token: str, where: Where, digits: str) -> str:
     if where.language == "en":
         return english(token)
     return token
+
+
+# The hyphen inside a reference or an identifier (C-608/22, DEC9-12252021, art. 7-1-h): a line
+# must not end at it («DEC9-» | «12252021»). A word joiner after it, not a non-breaking hyphen:
+# search still splits the words at the hyphen, and the print font has no U+2011. Not in addresses,
+# which readers copy.
+_IDENTIFIER_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=[0-9])|(?<=[0-9])-(?=[A-Za-z])")
+
+
+def glue_identifiers(text: str) -> str:
+    return _IDENTIFIER_HYPHEN.sub("-" + WORD_JOINER, text)
 
 
 def _glue_footnote_calls(html: str) -> str:
