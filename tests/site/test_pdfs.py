@@ -196,3 +196,24 @@ def test_downloads_page_lists_every_pdf(built_site, language):
     page = (built_site if language == "en" else built_site / language) / "downloads.html"
     links = {a["href"].rsplit("/", 1)[-1] for box in _download_boxes(page) for a in box.select("a[href$='.pdf']")}
     assert links == {pdf_path(built_site, *book).name for book in BOOKS}
+
+
+PAGE_NUMBER = re.compile(r"^[\d۰-۹]+ / [\d۰-۹]+$")
+
+
+@pytest.mark.parametrize("publication,language,edition", BOOKS)
+def test_no_page_carries_a_single_line(built_site, publication, language, edition):
+    """A heading, or the sentence that leads into a list, alone at the top of a page (issue 18);
+    the running header and the page number do not count as lines."""
+    out = subprocess.run(["pdftotext", "-layout", str(pdf_path(built_site, publication, language, edition)), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    pages = [[line.strip().strip("\u202a\u202b\u202c") for line in page.splitlines() if line.strip()]
+             for page in out.split("\f")[:-1]]
+    headers = collections.Counter(page[0] for page in pages if page)
+    lonely = []
+    for number, lines in enumerate(pages, start=1):
+        body = [line for i, line in enumerate(lines)
+                if not PAGE_NUMBER.match(line.strip("\u202a\u202b\u202c ")) and not (i == 0 and headers[line] > 2)]
+        if number > 2 and len(body) < 2:
+            lonely.append(f"page {number}: {body}")
+    assert not lonely, "pages with a single line:\n" + "\n".join(lonely)
