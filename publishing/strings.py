@@ -107,9 +107,14 @@ def human_size(size: int, language: Language, settings: dict | None = None) -> s
     from babel.units import format_unit
 
     own = (settings or {}).get(language.code) or {}
-    value, unit = (size / 1024 / 1024, "digital-megabyte") if size >= 1024 * 1024 else (size / 1024, "digital-kilobyte")
-    return language.localise_digits(format_unit(round(value, 1), unit, length=own.get("unit_length", "short"),
-                       locale=own.get("babel_locale", language.code), format="#,##0.#",
+    # kilobytes whole, megabytes to one decimal: two boxes side by side read «387 KB» and
+    # «323 KB», not «387 KB» and «323.1 KB»
+    if size >= 1024 * 1024:
+        value, unit, pattern = round(size / 1024 / 1024, 1), "digital-megabyte", "#,##0.#"
+    else:
+        value, unit, pattern = round(size / 1024), "digital-kilobyte", "#,##0"
+    return language.localise_digits(format_unit(value, unit, length=own.get("unit_length", "short"),
+                       locale=own.get("babel_locale", language.code), format=pattern,
                        numbering_system="default"))
 
 

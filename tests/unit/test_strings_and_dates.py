@@ -68,6 +68,7 @@ def test_dates_in_the_readers_calendar(date, lang, expected):
 
 @pytest.mark.parametrize("size,lang,expected", [
     (1_258_291, "en", "1.2 MB"), (1_258_291, "fr", "1,2\u202fMo"), (1_258_291, "fa", "۱٫۲ مگابایت"), (46_080, "fa", "۴۵ کیلوبایت"),
+    (330_854, "fa", "۳۲۳ کیلوبایت"), (330_854, "en", "323 kB"),
 ])
 def test_sizes_in_the_readers_units_and_digits(size, lang, expected):
     assert strings.human_size(size, SITE_LANGUAGES[lang], LOCALES) == expected
