@@ -49,13 +49,18 @@ def split_index(combined: dict, languages: list[str], default: str) -> dict[str,
 FIELDS = {"title": {"boost": 5.0}, "text": {"boost": 1.0}}
 
 
+# Between the texts of the index when they are typeset in one pass (one call per entry cost more
+# than the typesetting itself: 0.4 s a build for about 2,700 entries).
+_BETWEEN = "<hr data-gp-index-entry>"
+
+
 def typeset(docs: list[dict], language: site_languages.Language) -> list[dict]:
     """The entries with the typography their pages have (the index holds each text as HTML)."""
-    def apply(text: str) -> str:
-        return typography.apply(text, language.code, language.digits) if text else text
-
-    return [{**entry, "title": apply(entry.get("title", "")), "text": apply(entry.get("text", ""))}
-            for entry in docs]
+    texts = [text for entry in docs for text in (entry.get("title", ""), entry.get("text", ""))]
+    parts = typography.apply(_BETWEEN.join(texts), language.code, language.digits).split(_BETWEEN)
+    if len(parts) != len(texts):  # a text that held the separator itself: one at a time
+        parts = [typography.apply(text, language.code, language.digits) if text else text for text in texts]
+    return [{**entry, "title": parts[2 * i], "text": parts[2 * i + 1]} for i, entry in enumerate(docs)]
 
 
 def index_config(settings: dict) -> dict:
