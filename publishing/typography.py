@@ -216,7 +216,7 @@ def apply(html: str, page_language: str, digits: str = "0123456789") -> str:
             return TEXT_ATTRIBUTE.sub(lambda m: m.group(1) + french(m.group(2)) + m.group(3), token)
         if digits != "0123456789" and 'class="footnote-backref"' in token:
             # Python-Markdown writes the note's number into the tooltip in Latin digits
-            local = str.maketrans("0123456789", digits)
+            local = _digits_table(digits)
             return TEXT_ATTRIBUTE.sub(lambda m: m.group(1) + m.group(2).translate(local) + m.group(3), token)
         return token
 
@@ -231,13 +231,13 @@ def _typeset(token: str, where: Where, digits: str) -> str:
     if not token.strip():
         return token
     if "-" in token and _ANY_DIGIT.search(token) and "://" not in token:
-        token = glue_identifiers(token)
+        token = _IDENTIFIER_HYPHEN.sub("-" + WORD_JOINER, token)
     if where.language == "fr":
         return french(token) if where.plain else french_markup(token)
     if where.language == "fa":
         if where.plain:
             return token
-        return token.translate(str.maketrans("0123456789", digits)) if where.footnote_call else dari(token)
+        return token.translate(_digits_table(digits)) if where.footnote_call else dari(token)
     if where.language == "en":
         return english(token)
     return token
@@ -250,8 +250,10 @@ def _typeset(token: str, where: Where, digits: str) -> str:
 _IDENTIFIER_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=[0-9])|(?<=[0-9])-(?=[A-Za-z])")
 
 
-def glue_identifiers(text: str) -> str:
-    return _IDENTIFIER_HYPHEN.sub("-" + WORD_JOINER, text)
+@functools.lru_cache(maxsize=8)
+def _digits_table(digits: str) -> dict:
+    """Latin digits to the page language's (one table per language, not one per text)."""
+    return str.maketrans("0123456789", digits)
 
 
 def _glue_footnote_calls(html: str) -> str:
