@@ -17,12 +17,14 @@ other loaded files from outside the site.
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
 import yaml
 from mkdocs.exceptions import PluginError
 
+from publishing import step_cache
 from publishing.sanitise import ALLOWED_TAGS, GLOBAL_ATTRIBUTES, TAG_ATTRIBUTES, THEME_NAMES, inside_site, link_target
 
 SITE_MARKERS = re.compile(r"<!--\s*gp:[a-z-]+\s*-->")
@@ -161,7 +163,9 @@ def markdown_problems(text: str, source: str) -> list[str]:
 def on_page_markdown(markdown, page, config, files):
     source = f"{Path(config.docs_dir).name}/{page.file.src_uri}"
     text = Path(page.file.abs_src_path).read_text(encoding="utf-8")
-    problems = markdown_problems(text, source)
+    # the same file, unchanged, checked by the same code finds the same problems: kept between builds
+    problems = json.loads(step_cache.text_step("safety", text, (source,),
+                                               lambda: json.dumps(markdown_problems(text, source))))
     if problems:
         raise PluginError(
             "Content that the site would refuse or remove stopped the build (readers must never "

@@ -28,7 +28,7 @@ from pathlib import Path
 from mkdocs.plugins import event_priority
 
 from publishing import languages as site_languages
-from publishing import typography
+from publishing import step_cache, typography
 
 
 def split_index(combined: dict, languages: list[str], default: str) -> dict[str, list[dict]]:
@@ -57,7 +57,9 @@ _BETWEEN = "<hr data-gp-index-entry>"
 def typeset(docs: list[dict], language: site_languages.Language) -> list[dict]:
     """The entries with the typography their pages have (the index holds each text as HTML)."""
     texts = [text for entry in docs for text in (entry.get("title", ""), entry.get("text", ""))]
-    parts = typography.apply(_BETWEEN.join(texts), language.code, language.digits).split(_BETWEEN)
+    joined = _BETWEEN.join(texts)
+    parts = step_cache.text_step("search-typography", joined, (language.code, language.digits),
+                                 lambda: typography.apply(joined, language.code, language.digits)).split(_BETWEEN)
     if len(parts) != len(texts):  # a text that held the separator itself: one at a time
         parts = [typography.apply(text, language.code, language.digits) if text else text for text in texts]
     return [{**entry, "title": parts[2 * i], "text": parts[2 * i + 1]} for i, entry in enumerate(docs)]

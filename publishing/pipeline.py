@@ -44,8 +44,8 @@ from pathlib import Path
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 
-from publishing import (checklists, corrections, csp, document, languages, links, sanitise, strings, tables, theme,
-                        typography)
+from publishing import (checklists, corrections, csp, document, languages, links, sanitise, step_cache, strings,
+                        tables, theme, typography)
 from publishing.data_files import DataError, front_matter
 
 CONTENT_STEPS = ("markers", "sanitise", "links", "checklists", "tables")
@@ -109,7 +109,11 @@ def _front_matter_title(path: Path) -> str:
 
 
 def content(html: str) -> str:
-    """Steps 2–5 on the HTML Markdown made of a page."""
+    """Steps 2–5 on the HTML Markdown made of a page (a pure function of it: kept between builds)."""
+    return step_cache.text_step("content", html, (), lambda: _content(html))
+
+
+def _content(html: str) -> str:
     html = sanitise.sanitise(html)
     html = links.mark_external(html)
     html = checklists.label(html)
@@ -132,8 +136,24 @@ def page(html: str, page_obj, config) -> str:
     """Steps 6–7 on the page the theme rendered."""
     current = languages.current(config)
     html = document.fix(html, current, page_obj, config)
-    html = typography.apply(html, current.code, current.digits)
-    return html
+    return typeset_page(html, current.code, current.digits, state.token)
+
+
+# The per-build CSP token is the only part of a rendered page that differs between two builds of
+# the same sources, so the cached typography of a page is found, and stored, with a stand-in for
+# it. The stand-in holds NUL, which no page can contain (the sanitiser and the HTML parser replace
+# it), so content can never turn into the token; typography leaves script and style as written.
+TOKEN_STAND_IN = "\0gp-csp-token\0"
+
+
+def typeset_page(html: str, language: str, digits: str, token: str) -> str:
+    """Step 7, kept between builds."""
+    if TOKEN_STAND_IN in html:
+        return typography.apply(html, language, digits)
+    marked = html.replace(token, TOKEN_STAND_IN)
+    result = step_cache.text_step("typography", marked, (language, digits),
+                                  lambda: typography.apply(marked, language, digits))
+    return result.replace(TOKEN_STAND_IN, token)
 
 
 # --------------------------------------------------------------------------- site
@@ -148,6 +168,7 @@ def site(config) -> None:
     if not state.serve:
         protect_all(config, site_dir)
     write_build_info(config, site_dir)
+    step_cache.prune()
 
 
 def html_pages(site_dir: Path) -> list[Path]:

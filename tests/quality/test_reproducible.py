@@ -6,6 +6,10 @@ used only if every input of the book (its pages, template, stylesheets, fonts, s
 version) hashes to the same key, so 23 cache hits prove that the books' inputs are identical.
 One real book is rendered again from nothing and must come out byte-identical, which shows that
 the engine itself is reproducible (tests/unit/test_pdf_render.py checks it on a small book too).
+
+The pages' steps are not taken from a cache in the second build (an empty STEP_CACHE_DIR), while
+the session's build found most of them in .cache/steps when `make site` ran before: a result kept
+between builds (publishing/step_cache.py) must be exactly what the step makes.
 """
 
 from __future__ import annotations
@@ -48,11 +52,14 @@ def test_second_clean_build_is_byte_identical(built_site, release_key, tmp_path)
 
     again = tmp_path / "site"
     result = run_mkdocs("build", "--strict", "--site-dir", str(again),
-                        env={**session_build_env(release_key), "PDF_CACHE_DIR": str(cache)})
+                        env={**session_build_env(release_key), "PDF_CACHE_DIR": str(cache),
+                             "STEP_CACHE_DIR": str(tmp_path / "steps")})
     assert result.returncode == 0, result.stderr[-3000:]
     rendered = [entry["file"].rsplit("/", 1)[1] for entry in json.loads((cache / "last-build.json").read_text())
                 if not entry["cached"]]
     assert rendered == [RENDERED_AGAIN], f"books whose inputs changed between two builds: {rendered}"
+    for step in ("content", "typography", "safety", "search-typography"):  # made here, not found
+        assert any((tmp_path / "steps" / step).iterdir()), f"the second build did not run step {step!r} itself"
 
     first, second = digests(built_site), digests(again)
     assert first.keys() == second.keys()

@@ -1,0 +1,105 @@
+"""Results of the pure text steps, kept between builds and found by their inputs.
+
+A rebuild with no change, a translator's one-language preview and every save in `mkdocs serve`
+run the same steps on the same pages again: the typography of each built page (step 7), the
+content stage (steps 2–5), the safety check of each Markdown file and the typography of the
+search index. Each is a pure function of its text and a few parameters, so its result is stored
+under the SHA-256 of everything it depends on:
+
+* the text and the parameters;
+* the code and the settings that shape any step: every ``.py`` of ``publishing/`` and ``hooks/``,
+  ``mkdocs.yml``, ``data/`` and ``requirements.txt`` (the pinned versions of nh3, Markdown …).
+
+Change one byte of any of them and every key changes: a stale result cannot be found. Only
+results are stored, never errors: a page that stops the build is checked again every time.
+The folder is ``.cache/steps`` (``STEP_CACHE_DIR`` elsewhere; ``STEP_CACHE=off`` turns it off);
+it is pruned to a size budget, oldest use first. tests/quality/test_reproducible.py builds the
+site again with an empty cache and finds it byte-identical.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET_BYTES = 256 * 1024 * 1024  # about ten full builds of pages
+
+
+def folder() -> Path | None:
+    if os.environ.get("STEP_CACHE", "").lower() in ("0", "off", "false", "no"):
+        return None
+    return Path(os.environ.get("STEP_CACHE_DIR") or ROOT / ".cache" / "steps")
+
+
+@functools.lru_cache(maxsize=1)
+def _inputs_digest() -> str:
+    """Everything besides a step's own arguments that could change its result."""
+    digest = hashlib.sha256()
+    paths = [*sorted((ROOT / "publishing").rglob("*.py")), *sorted((ROOT / "hooks").glob("*.py")),
+             ROOT / "mkdocs.yml", ROOT / "requirements.txt",
+             *sorted(p for p in (ROOT / "data").rglob("*") if p.is_file())]
+    for path in paths:
+        if path.is_file():
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def key(step: str, text: str, *parameters: str) -> str:
+    digest = hashlib.sha256(_inputs_digest().encode())
+    for part in (step, *parameters, text):
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big") + data)  # lengths first: no two inputs run together
+    return digest.hexdigest()
+
+
+stats = {"hits": 0, "misses": 0}
+
+
+def text_step(step: str, text: str, parameters: tuple[str, ...], compute: Callable[[], str]) -> str:
+    """``compute()``, or the result it gave before for the same step, text and parameters."""
+    where = folder()
+    if where is None:
+        return compute()
+    path = where / step / key(step, text, *parameters)
+    try:
+        result = path.read_text(encoding="utf-8")
+        os.utime(path)  # its last use, for pruning
+        stats["hits"] += 1
+        return result
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    result = compute()
+    stats["misses"] += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # two builds may share the folder
+    partial.write_text(result, encoding="utf-8")
+    partial.replace(path)
+    return result
+
+
+def prune(budget: int = BUDGET_BYTES) -> int:
+    """Delete the least recently used results until the folder fits ``budget``; returns how many."""
+    where = folder()
+    if where is None or not where.is_dir():
+        return 0
+    entries = []
+    for path in where.rglob("*"):
+        try:
+            if path.is_file():
+                status = path.stat()
+                entries.append((status.st_mtime_ns, status.st_size, path))
+        except FileNotFoundError:  # another build pruned it
+            continue
+    total = sum(size for _, size, _ in entries)
+    removed = 0
+    for _, size, path in sorted(entries):
+        if total <= budget:
+            break
+        path.unlink(missing_ok=True)
+        total -= size
+        removed += 1
+    return removed

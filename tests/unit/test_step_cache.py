@@ -1,0 +1,108 @@
+"""Results kept between builds (publishing/step_cache.py) are exactly what the step makes, are
+found only for the same inputs, and never outlive a change of the code or settings."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from publishing import pipeline, step_cache, typography
+
+
+def counting(result: str):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return result
+
+    return compute, calls
+
+
+def test_a_result_is_computed_once_then_found():
+    compute, calls = counting("made")
+    assert step_cache.text_step("s", "text", ("fa",), compute) == "made"
+    assert step_cache.text_step("s", "text", ("fa",), compute) == "made"
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("other", [("s", "text2", ("fa",)), ("s", "text", ("fr",)), ("t", "text", ("fa",)),
+                                   ("s", "tex", ("tfa",))])
+def test_another_text_step_or_parameter_is_not_found(other):
+    step_cache.text_step("s", "text", ("fa",), lambda: "first")
+    compute, calls = counting("second")
+    assert step_cache.text_step(other[0], other[1], other[2], compute) == "second"
+    assert calls == [1]
+
+
+def test_a_change_of_code_or_settings_changes_every_key(tmp_path, monkeypatch):
+    root = tmp_path / "project"
+    for name in ("publishing/typography.py", "hooks/pipeline.py", "mkdocs.yml", "data/strings.yml",
+                 "requirements.txt"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("one\n")
+    monkeypatch.setattr(step_cache, "ROOT", root)
+    keys = set()
+    for name in ("publishing/typography.py", "hooks/pipeline.py", "mkdocs.yml", "data/strings.yml",
+                 "requirements.txt"):
+        step_cache._inputs_digest.cache_clear()
+        before = step_cache.key("s", "text")
+        (root / name).write_text("two\n")
+        step_cache._inputs_digest.cache_clear()
+        keys |= {before, step_cache.key("s", "text")}
+    step_cache._inputs_digest.cache_clear()
+    assert len(keys) == 6, "a changed file left the keys as they were"
+
+
+def test_a_failing_step_stores_nothing(tmp_path):
+    def broken():
+        raise ValueError("bad page")
+
+    with pytest.raises(ValueError):
+        step_cache.text_step("s", "text", (), broken)
+    compute, calls = counting("made")
+    assert step_cache.text_step("s", "text", (), compute) == "made" and calls == [1]
+
+
+def test_off_means_always_computed(monkeypatch):
+    monkeypatch.setenv("STEP_CACHE", "off")
+    compute, calls = counting("made")
+    step_cache.text_step("s", "text", (), compute)
+    step_cache.text_step("s", "text", (), compute)
+    assert len(calls) == 2
+
+
+PAGE = ('<!doctype html><html lang="fr"><head><title>Guide : sortir</title>'
+        '<script data-gp-trusted="{token}">var a = "x : y";</script></head>'
+        '<body><p>Les femmes ont le droit d’étudier : « oui » !</p></body></html>')
+
+
+def test_a_page_found_again_carries_the_token_of_its_own_build():
+    first = pipeline.typeset_page(PAGE.format(token="aaaa1111"), "fr", "0123456789", "aaaa1111")
+    assert first == typography.apply(PAGE.format(token="aaaa1111"), "fr")
+    second = pipeline.typeset_page(PAGE.format(token="bbbb2222"), "fr", "0123456789", "bbbb2222")
+    assert second == typography.apply(PAGE.format(token="bbbb2222"), "fr")
+    assert "aaaa1111" not in second
+    assert len(list((step_cache.folder() / "typography").iterdir())) == 1, "the second build did not find the first"
+
+
+def test_content_cannot_name_the_stand_in_to_get_the_token():
+    page = PAGE.format(token="cccc3333").replace("d’étudier", "d’étudier " + pipeline.TOKEN_STAND_IN)
+    assert "cccc3333" not in pipeline.typeset_page(page, "fr", "0123456789", "cccc3333").split("</script>")[1]
+
+
+def test_pruning_deletes_the_least_recently_used_first():
+    for name in ("old", "middle", "new"):
+        step_cache.text_step("s", name, (), lambda: "x" * 1000)
+    assert len(list((step_cache.folder() / "s").iterdir())) == 3
+    now = time.time()
+    by_text = {}
+    for age, text in ((300, "old"), (200, "middle"), (100, "new")):
+        path = step_cache.folder() / "s" / step_cache.key("s", text)
+        os.utime(path, (now - age, now - age))
+        by_text[text] = path
+    step_cache.text_step("s", "old", (), lambda: "never")  # a use makes it the newest
+    assert step_cache.prune(budget=2000) == 1
+    assert by_text["old"].exists() and by_text["new"].exists() and not by_text["middle"].exists()
