@@ -192,3 +192,34 @@ def test_calls_in_a_row_are_one_group_that_cannot_break():
     group = html.split('<span class="gp-calls">')[1].split(" و")[0]
     assert group.count('class="footnote"') == 2 and group.count("footnote-repeat") == 1
     assert html.count('class="footnote"') == 3, "a lone call stays as it was"
+
+
+@pytest.mark.parametrize("language, stylesheets", [("fr", ["pdf.css"]), ("fa", ["pdf.css", "phone.css", "pdf-fa.css"])])
+def test_remembered_first_lines_give_the_same_pdf_bytes(tmp_path, monkeypatch, language, stylesheets):
+    """The speed patch that keeps each line fitting for the document (pdf_render._remember_first_lines)
+    must not change one byte of a book: a real chapter, justified and hyphenated with notes at
+    the foot of the page (print), or right to left on the phone page, rendered both ways."""
+    import markdown
+    from weasyprint.layout import inline
+
+    source = Path(__file__).resolve().parents[2] / "docs" / language / "afghanistan-report" / "legal-analysis.md"
+    body = source.read_text(encoding="utf-8").split("\n---\n", 1)[-1]  # without its front matter
+    article = markdown.markdown(body, extensions=["footnotes", "attr_list", "tables", "admonition"])
+    chapter = pdf.Chapter("pub/a.md", Path("a.html"), 1, article)
+    notes = "page" if stylesheets == ["pdf.css"] else "chapter"
+    fragment, _ = pdf.chapter_fragment(chapter, {"pub/a.html": chapter}, "", "pub/a.html", notes)
+    links = "".join(f'<link rel="stylesheet" href="{sheet}">' for sheet in stylesheets)
+    html = (f'<!doctype html><html lang="{language}" dir="{"rtl" if language == "fa" else "ltr"}"><head>'
+            f'<meta charset="utf-8"><title>T</title>{links}</head><body>{fragment}</body></html>')
+
+    pdf_render._remember_first_lines()
+    remembering = inline.split_first_line
+    assert getattr(remembering, "remembers", False)
+    monkeypatch.setattr(inline, "split_first_line", remembering.original)
+    plain, patched = tmp_path / "plain.pdf", tmp_path / "patched.pdf"
+    monkeypatch.setattr(pdf_render, "_remember_first_lines", lambda: None)
+    pages, _ = pdf_render.render_pdf(html, str(plain), "id", [])
+    monkeypatch.setattr(inline, "split_first_line", remembering)
+    pdf_render.render_pdf(html, str(patched), "id", [])
+    assert pages >= 3, "the chapter is long enough to need footnote areas and several pages"
+    assert plain.read_bytes() == patched.read_bytes()
