@@ -33,7 +33,7 @@ from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from publishing import build_date, corrections, languages, release_facts, strings, theme, typography
+from publishing import build_date, corrections, languages, release_facts, step_cache, strings, theme, typography
 from publishing.data_files import front_matter
 from publishing import pdf_render
 from publishing.pdf_render import PRINT_DIR, render_pdf
@@ -43,6 +43,7 @@ log = get_plugin_logger("pdf")
 ROOT = PRINT_DIR.parent
 # PDF_CACHE_DIR lets a second build render everything again (the reproducibility test does).
 CACHE_DIR = Path(os.environ.get("PDF_CACHE_DIR") or ROOT / ".cache" / "pdf")
+PDF_CACHE_BUDGET = 256 * 1024 * 1024
 DOWNLOADS = "downloads"
 SLOT = re.compile(r"<!-- gp:pdf-slot ([a-z0-9-]+) ([a-zA-Z_-]+) -->")
 ARTICLE = re.compile(r'<article class="md-content__inner[^"]*">(.*?)</article>', re.S)
@@ -487,6 +488,8 @@ def render_books(books: list[Book], config, site_dir: Path, settings: dict) -> l
             key = book_key(base, book, settings)
             cache_pdf, cache_meta = CACHE_DIR / f"{key}.pdf", CACHE_DIR / f"{key}.json"
             if cache_pdf.exists() and cache_meta.exists():
+                for used in (cache_pdf, cache_meta):
+                    os.utime(used)  # its last use: pruning keeps the books still being built
                 finish(book, True, 0.0, json.loads(cache_meta.read_text())["pages"], cache_pdf)
                 continue
             if not pending:
@@ -505,6 +508,9 @@ def render_books(books: list[Book], config, site_dir: Path, settings: dict) -> l
             partial.replace(cache_pdf)
             cache_meta.write_text(json.dumps({"pages": pages}))
             finish(book, False, seconds, pages, cache_pdf)
+    # Every changed book leaves its old PDF behind (half a megabyte each): keep the most recently
+    # used within the budget, which holds every edition of many builds.
+    step_cache.prune(PDF_CACHE_BUDGET, CACHE_DIR)
     return [facts[b.key] for b in books]
 
 

@@ -81,9 +81,10 @@ def text_step(step: str, text: str, parameters: tuple[str, ...], compute: Callab
     return result
 
 
-def prune(budget: int = BUDGET_BYTES) -> int:
-    """Delete the least recently used results until the folder fits ``budget``; returns how many."""
-    where = folder()
+def prune(budget: int = BUDGET_BYTES, where: Path | None = None) -> int:
+    """Delete the least recently used files of ``where`` (this cache by default) until it fits
+    ``budget`` bytes; returns how many. Also used for the PDF cache (publishing/pdf.py)."""
+    where = where or folder()
     if where is None or not where.is_dir():
         return 0
     entries = []

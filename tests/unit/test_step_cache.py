@@ -106,3 +106,15 @@ def test_pruning_deletes_the_least_recently_used_first():
     step_cache.text_step("s", "old", (), lambda: "never")  # a use makes it the newest
     assert step_cache.prune(budget=2000) == 1
     assert by_text["old"].exists() and by_text["new"].exists() and not by_text["middle"].exists()
+
+
+def test_the_pdf_cache_keeps_the_books_used_last(tmp_path):
+    """Each changed book left its old PDF in .cache/pdf for ever (180 MB after a month of work)."""
+    now = time.time()
+    for age, name in ((300, "old"), (200, "middle"), (100, "new")):
+        for suffix in (".pdf", ".json"):
+            path = tmp_path / f"{name}{suffix}"
+            path.write_bytes(b"x" * (900 if suffix == ".pdf" else 100))
+            os.utime(path, (now - age, now - age))
+    assert step_cache.prune(budget=2000, where=tmp_path) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["middle.json", "middle.pdf", "new.json", "new.pdf"]
