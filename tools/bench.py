@@ -11,12 +11,14 @@ benchmark never edits a file of yours; `publishing` is imported from that copy.
 * Build speed, median of --runs, runs interleaved so that both sides see the same machine:
   - plain, full (three languages) and one language (BUILD_ONLY_LOCALE=fa);
   - ours, clean with all 24 PDFs and clean with the 12 print PDFs (PDF_EDITIONS=print), every
-    cache emptied (PDFs, compiled templates);
+    cache emptied (PDFs, page steps, compiled templates);
   - ours, rebuild with no change (PDF cache hits), and after editing one English chapter;
-  - ours, the translators' one-language preview (BUILD_ONLY_LOCALE=fa PDF=off);
+  - ours, the translators' one-language preview (BUILD_ONLY_LOCALE=fa PDF=off): the first after a
+    full build (its pages sit one folder higher than in the full site, so their typography is not
+    found in the step cache) and the next one (what each further preview costs);
   - `mkdocs serve` of one language, ours and plain: seconds from saving a Dari page to the page
     showing the change (what a translator waits for).
-  Ratios: no-change / plain full (target 1.3), preview / plain one language (target 1.2),
+  Ratios: no-change / plain full (target 1.3), both previews / plain one language (target 1.2),
   24 PDFs / 12 PDFs (target 1.5), and the clean build's seconds (target 60 s).
 * Page weight, per language, in Debian Chromium against the built site: the first visit to a
   chapter (every request until the network is idle) and the next chapter in the same tab, raw
@@ -247,7 +249,7 @@ def builds(runs: int, scratch: Path) -> dict:
     caches = project / ".cache"
     times: dict[str, list[float]] = {name: [] for name in (
         "plain_full", "plain_one_language", "clean_24_pdfs", "clean_12_pdfs", "no_change", "one_page_edited",
-        "preview_one_language")}
+        "preview_one_language", "preview_again")}
     pdfs: list[dict] = []
     for run in range(runs):
         print(f"run {run + 1}/{runs}", file=sys.stderr)
@@ -260,6 +262,8 @@ def builds(runs: int, scratch: Path) -> dict:
         pdfs = json.loads((caches / "pdf" / "last-build.json").read_text())
         times["no_change"].append(mkdocs_build(project, scratch / "site"))
         times["preview_one_language"].append(
+            mkdocs_build(project, scratch / "preview", {"BUILD_ONLY_LOCALE": "fa", "PDF": "off"}))
+        times["preview_again"].append(
             mkdocs_build(project, scratch / "preview", {"BUILD_ONLY_LOCALE": "fa", "PDF": "off"}))
         edited.write_text(original + f"\nA sentence added by the benchmark, run {run + 1}.\n", encoding="utf-8")
         times["one_page_edited"].append(mkdocs_build(project, scratch / "site"))
@@ -275,6 +279,7 @@ def builds(runs: int, scratch: Path) -> dict:
         "ratios": {
             "no_change_vs_plain": round(medians["no_change"] / medians["plain_full"], 2),
             "preview_vs_plain": round(medians["preview_one_language"] / medians["plain_one_language"], 2),
+            "preview_again_vs_plain": round(medians["preview_again"] / medians["plain_one_language"], 2),
             "pdf24_vs_pdf12": round(medians["clean_24_pdfs"] / medians["clean_12_pdfs"], 2),
             "serve_vs_plain": round(medians["serve_save_to_page"] / medians["plain_serve_save_to_page"], 2),
         },
@@ -319,8 +324,11 @@ def print_summary(report: dict, codes: list[str]) -> None:
     print("| build | ours | plain MkDocs | ratio | target |\n|---|---|---|---|---|")
     print(f"| rebuild, no change (PDF cache hits) | {seconds['no_change']} s | {seconds['plain_full']} s "
           f"| {ratios['no_change_vs_plain']}× | ≤ {TARGETS['no_change_vs_plain']}× |")
-    print(f"| one-language preview (fa, PDF=off) | {seconds['preview_one_language']} s "
+    print(f"| one-language preview (fa, PDF=off), first after a full build | {seconds['preview_one_language']} s "
           f"| {seconds['plain_one_language']} s | {ratios['preview_vs_plain']}× | ≤ {TARGETS['preview_vs_plain']}× |")
+    print(f"| one-language preview (fa, PDF=off), the next one | {seconds['preview_again']} s "
+          f"| {seconds['plain_one_language']} s | {ratios['preview_again_vs_plain']}× "
+          f"| ≤ {TARGETS['preview_vs_plain']}× |")
     print(f"| `mkdocs serve` (fa): from saving a page to seeing it | {seconds['serve_save_to_page']} s "
           f"| {seconds['plain_serve_save_to_page']} s | {ratios['serve_vs_plain']}× | about 2 s |")
     print(f"| clean, 24 PDFs vs clean, 12 print PDFs | {seconds['clean_24_pdfs']} s | {seconds['clean_12_pdfs']} s "
