@@ -10,7 +10,7 @@ need=()
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 
-python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+"${PYTHON:-python3}" -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)  # the Python make uses
 have_lib 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || need+=(libharfbuzz-subset0)
