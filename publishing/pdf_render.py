@@ -9,7 +9,9 @@ other scheme. The sanitiser already removes ``rel`` from content; this is the se
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import io
 import os
 import time
@@ -115,13 +117,39 @@ def _remember_first_lines() -> None:
     inline.split_first_line = split_first_line
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector paused while a book is laid out, and run once when it is done.
+
+    WeasyPrint builds a tree of some hundred thousand boxes and styles for a book, all alive until
+    the PDF is written, and the collector walks the whole tree each time enough new objects have
+    been made: 15 % of the Dari report's phone edition (1.5 s of 10.3 s, 9 full collections,
+    measured with gc.callbacks), to free cycles of small objects (285,000) that can as well wait
+    for the end of the book. One collection then frees them with the book (0.1–0.2 s); a worker's
+    peak memory grows by 2 % (259 MB instead of 254 MB over four books)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+        gc.collect()
+
+
 def render_pdf(html: str, target: str, identifier: str, allowed: list[str]) -> tuple[int, float]:
     """Render one book to ``target``; returns its page count and the seconds it took."""
-    import weasyprint
-
     _remember_page_references()
     _remember_first_lines()
     started = time.monotonic()
+    with _collector_paused():
+        pages = _render(html, target, identifier, allowed)
+    return pages, time.monotonic() - started
+
+
+def _render(html: str, target: str, identifier: str, allowed: list[str]) -> int:
+    import weasyprint
+
     document = weasyprint.HTML(string=html, base_url=str(PRINT_DIR) + "/",
                                url_fetcher=confined_fetcher([str(PRINT_DIR), *allowed])).render()
     document.write_pdf(
@@ -130,4 +158,4 @@ def render_pdf(html: str, target: str, identifier: str, allowed: list[str]) -> t
         pdf_identifier=identifier.encode(),
         uncompressed_pdf=False,
     )
-    return len(document.pages), time.monotonic() - started
+    return len(document.pages)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -195,10 +196,11 @@ def test_calls_in_a_row_are_one_group_that_cannot_break():
 
 
 @pytest.mark.parametrize("language, stylesheets", [("fr", ["pdf.css"]), ("fa", ["pdf.css", "phone.css", "pdf-fa.css"])])
-def test_remembered_first_lines_give_the_same_pdf_bytes(tmp_path, monkeypatch, language, stylesheets):
-    """The speed patch that keeps each line fitting for the document (pdf_render._remember_first_lines)
-    must not change one byte of a book: a real chapter, justified and hyphenated with notes at
-    the foot of the page (print), or right to left on the phone page, rendered both ways."""
+def test_the_speed_patches_give_the_same_pdf_bytes(tmp_path, monkeypatch, language, stylesheets):
+    """The speed patches of pdf_render (each line fitting kept for the document, the cycle
+    collector paused during a book) must not change one byte of a book: a real chapter, justified
+    and hyphenated with notes at the foot of the page (print), or right to left on the phone page,
+    rendered by WeasyPrint as published and by render_pdf."""
     import markdown
     from weasyprint.layout import inline
 
@@ -217,9 +219,28 @@ def test_remembered_first_lines_give_the_same_pdf_bytes(tmp_path, monkeypatch, l
     assert getattr(remembering, "remembers", False)
     monkeypatch.setattr(inline, "split_first_line", remembering.original)
     plain, patched = tmp_path / "plain.pdf", tmp_path / "patched.pdf"
-    monkeypatch.setattr(pdf_render, "_remember_first_lines", lambda: None)
-    pages, _ = pdf_render.render_pdf(html, str(plain), "id", [])
+    with monkeypatch.context() as as_published:
+        as_published.setattr(pdf_render, "_remember_first_lines", lambda: None)
+        as_published.setattr(pdf_render, "_collector_paused", contextlib.nullcontext)
+        pages, _ = pdf_render.render_pdf(html, str(plain), "id", [])
     monkeypatch.setattr(inline, "split_first_line", remembering)
     pdf_render.render_pdf(html, str(patched), "id", [])
     assert pages >= 3, "the chapter is long enough to need footnote areas and several pages"
     assert plain.read_bytes() == patched.read_bytes()
+
+
+def test_the_collector_is_back_as_it_was_after_a_book_even_a_failed_one(tmp_path):
+    import gc
+
+    assert gc.isenabled()
+    pdf_render.render_pdf("<p>one page</p>", str(tmp_path / "a.pdf"), "id", [])
+    assert gc.isenabled(), "render_pdf left Python's cycle collector off"
+    with pytest.raises(Exception):
+        pdf_render.render_pdf("<p>x</p>", str(tmp_path / "missing-folder" / "b.pdf"), "id", [])
+    assert gc.isenabled(), "a failed book left Python's cycle collector off"
+    gc.disable()
+    try:
+        pdf_render.render_pdf("<p>one page</p>", str(tmp_path / "c.pdf"), "id", [])
+        assert not gc.isenabled(), "render_pdf turned on a collector its caller had turned off"
+    finally:
+        gc.enable()
