@@ -49,4 +49,3 @@ def test_make_uses_the_systems_python_not_the_first_one_on_path(tmp_path):
                             "show-python"], cwd=ROOT, env=environment, capture_output=True, text=True, check=True)
     expected = system if os.path.exists(system) else "python3"
     assert shown.stdout.strip() == expected, f"make would make the venv with {shown.stdout.strip()!r}"
-
