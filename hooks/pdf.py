@@ -1,17 +1,22 @@
-"""Publications for the templates: which page offers which PDF, and each one's edition date.
+"""PDFs: which page offers which PDF, and when each language's books start rendering.
 
-One job: data (the PDFs themselves are pipeline step 8). A publication's landing page
-(``<publication>/index.md``) gets a download box and its edition date (the newest entry of its
-corrections log: publishing/corrections.py); the downloads page lists every publication.
-Templates place a marker (``partials/pdf-slot.html``) that publishing/pdf.py replaces with the
-box once the PDFs exist.
+* Data for the templates: a publication's landing page (``<publication>/index.md``) gets a
+  download box and its edition date (the newest entry of its corrections log:
+  publishing/corrections.py); the downloads page lists every publication. Templates place a
+  marker (``partials/pdf-slot.html``) that publishing/pdf.py replaces with the box once the PDFs
+  exist.
+* The PDFs themselves are pipeline step 8 (publishing/pipeline.py). This hook only starts each
+  language's books as soon as that language is built, before static-i18n builds the next one,
+  and stops them if the build fails.
 """
 
 from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from publishing import corrections, languages
+from mkdocs.plugins import event_priority
+
+from publishing import corrections, languages, pipeline
 
 
 def on_page_context(context, page, config, nav):
@@ -26,3 +31,12 @@ def on_page_context(context, page, config, nav):
             context["publication_edition"] = edition.isoformat()
     context["pdf_publications"] = wanted
     return context
+
+
+@event_priority(-50)  # this language's pages are written; static-i18n (-100) builds the next one after
+def on_post_build(config):
+    pipeline.start_pdfs(config)
+
+
+def on_build_error(error):
+    pipeline.abandon_pdfs()

@@ -1,10 +1,10 @@
 """PDF editions: a book of every publication in every language, made from the built pages.
 
-After every language is built (pipeline step 8), each publication's chapters are taken from the
-*built* HTML of that language (so the web and print editions cannot drift apart), assembled into
-one book (``print/book.html``: cover, colophon, contents, chapters, footnotes) and rendered by
-WeasyPrint with PDF/UA tagging into ``site/downloads/``, in each edition of ``extra.pdf.editions``
-(a printable one, and one made for phone screens). Then the download boxes that pages left as
+As soon as a language is built (pipeline step 8, started early), each publication's chapters
+are taken from the *built* HTML of that language (so the web and print editions cannot drift
+apart), assembled into one book (``print/book.html``: cover, colophon, contents, chapters,
+footnotes) and rendered by WeasyPrint with PDF/UA tagging into ``site/downloads/``, in each
+edition of ``extra.pdf.editions`` (a printable one, and one made for phone screens). Then the download boxes that pages left as
 ``<!-- gp:pdf-slot … -->`` markers are rendered (``overrides/partials/pdf-download.html``) with
 the real size, pages, edition date and SHA-256.
 
@@ -13,6 +13,9 @@ the real size, pages, edition date and SHA-256.
   from ``.cache/pdf`` without being assembled or rendered again.
 * Reproducible: dates come from publishing/build_date.py and the PDF identifier from the content
   hash, so equal sources give equal bytes.
+* Parallel: one worker process per core; each book is rendered in a process forked from a worker
+  for that book alone (publishing/pdf_render.py). While the other languages are still being
+  built, one core is left to the build.
 * Confined: the engine reads only print/ and the site (publishing/pdf_render.py).
 * ``mkdocs serve`` skips PDFs unless ``PDF=on``; the boxes then say so.
 """
@@ -36,7 +39,7 @@ from mkdocs.plugins import get_plugin_logger
 from publishing import build_date, corrections, languages, release_facts, step_cache, strings, theme, typography
 from publishing.data_files import front_matter
 from publishing import pdf_render
-from publishing.pdf_render import PRINT_DIR, render_pdf
+from publishing.pdf_render import PRINT_DIR
 
 log = get_plugin_logger("pdf")
 
@@ -459,59 +462,121 @@ def book_environment() -> jinja2.Environment:
                               undefined=jinja2.StrictUndefined)
 
 
-def render_books(books: list[Book], config, site_dir: Path, settings: dict) -> list[PdfFacts]:
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    out_dir = site_dir / DOWNLOADS
-    out_dir.mkdir(parents=True, exist_ok=True)
-    base = _inputs_digest(settings)
-    environment = book_environment()
-    facts: dict[str, PdfFacts] = {}
+class PdfRun:
+    """The books of one build, rendered on every core while the build goes on.
 
-    def finish(book: Book, cached: bool, seconds: float, pages: int, cache_pdf: Path) -> None:
-        target = out_dir / book.filename
+    static-i18n builds the languages one after the other. Each language's books are assembled
+    and handed to the worker processes as soon as that language's pages are built
+    (:meth:`start`, from hooks/pdf.py), so that the first books render on the second core while
+    the next language is built on the first; the site stage then waits for all of them
+    (:meth:`collect`). A book reads only its own language's built pages, which no later build
+    changes (the download boxes and the CSP come after :meth:`collect`).
+    """
+
+    def __init__(self, site_dir: Path, settings: dict):
+        self.site_dir = site_dir
+        self.settings = settings
+        self.base = _inputs_digest(settings)
+        self.environment = book_environment()
+        self.books: dict[str, list[Book]] = {}  # language code -> its books, once started
+        self.facts: dict[str, PdfFacts] = {}
+        self.pending: dict = {}  # future -> (book, partial, cache_pdf, cache_meta)
+        self.pool = None
+        self.gate, self.held_back, self.stop = None, False, None
+        (site_dir / DOWNLOADS).mkdir(parents=True, exist_ok=True)
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+
+    def start(self, config, language: languages.Language) -> None:
+        """Hand the books of ``language`` (its pages built) to the workers; cached ones are copied."""
+        if language.code in self.books:
+            return
+        books = self.books[language.code] = books_of(config, self.site_dir, self.settings, [language])
+        for book in books:
+            key = book_key(self.base, book, self.settings)
+            cache_pdf, cache_meta = CACHE_DIR / f"{key}.pdf", CACHE_DIR / f"{key}.json"
+            if cache_pdf.exists() and cache_meta.exists():
+                for used in (cache_pdf, cache_meta):
+                    os.utime(used)  # its last use: pruning keeps the books still being built
+                self._finish(book, True, 0.0, json.loads(cache_meta.read_text())["pages"], cache_pdf)
+                continue
+            if self.pool is None:
+                _check_weasyprint()  # only when a book is rendered: importing WeasyPrint takes 0.3 s
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                cores = os.cpu_count() or 1
+                # one core stays with the build of the other languages until collect() frees it
+                self.gate = multiprocessing.Semaphore(max(1, cores - 1))
+                self.held_back = cores > 1
+                self.stop = multiprocessing.Event()
+                self.pool = ProcessPoolExecutor(max_workers=cores, initializer=pdf_render.prepare_worker,
+                                                initargs=(self.gate, self.stop))
+            html = assemble(book, config, self.environment, self.settings)
+            # unique per process: two builds may share the cache at the same time
+            partial = CACHE_DIR / f"{key}.{os.getpid()}.partial.pdf"
+            future = self.pool.submit(pdf_render.render_pdf_in_own_process, html, str(partial), key[:32],
+                                      [str(self.site_dir)])
+            self.pending[future] = (book, partial, cache_pdf, cache_meta)
+
+    def collect(self, config) -> list[PdfFacts]:
+        """Every book of the built languages, rendered or from the cache, in the order of mkdocs.yml."""
+        from concurrent.futures import as_completed
+
+        built = languages.built(config)
+        for language in built:
+            self.start(config, language)  # a language whose build did not start it (a single-language run)
+        self._free_the_last_core()  # the build has nothing left to do but wait: every core renders
+        for future in as_completed(self.pending):
+            book, partial, cache_pdf, cache_meta = self.pending[future]
+            try:
+                pages, seconds = future.result()
+            except Exception as error:  # name the publication and language, then stop the build
+                self.abandon()
+                what = str(error) if isinstance(error, pdf_render.BookFailed) else f"{type(error).__name__}: {error}"
+                raise PluginError(f"PDF of {book.key} failed to render: {what}") from error
+            partial.replace(cache_pdf)
+            cache_meta.write_text(json.dumps({"pages": pages}))
+            self._finish(book, False, seconds, pages, cache_pdf)
+        self.pending = {}
+        self._close()
+        # Every changed book leaves its old PDF behind (half a megabyte each): keep the most recently
+        # used within the budget, which holds every edition of many builds.
+        step_cache.prune(PDF_CACHE_BUDGET, CACHE_DIR)
+        return [self.facts[book.key] for language in built for book in self.books[language.code]]
+
+    def abandon(self) -> None:
+        """The build failed: every book still rendering is stopped, and no partial file is left."""
+        if self.stop is not None:
+            self.stop.set()  # the workers kill the book in hand and skip the ones they had taken
+            self._free_the_last_core()  # so that a worker waiting for a place sees it at once
+        self._close(cancel=True)
+        for _book, partial, _cache_pdf, _cache_meta in self.pending.values():
+            partial.unlink(missing_ok=True)
+        if self.pending:
+            log.info(f"PDFs stopped because the build failed: {len(self.pending)} books dropped, no file left half-written")
+        self.pending = {}
+
+    def _free_the_last_core(self) -> None:
+        if self.held_back:
+            self.gate.release()
+            self.held_back = False
+
+    def _close(self, cancel: bool = False) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=cancel)
+            self.pool = None
+
+    def _finish(self, book: Book, cached: bool, seconds: float, pages: int, cache_pdf: Path) -> None:
+        target = self.site_dir / DOWNLOADS / book.filename
         shutil.copyfile(cache_pdf, target)
         data = target.read_bytes()
-        facts[book.key] = PdfFacts(
+        self.facts[book.key] = PdfFacts(
             publication=book.publication, language=book.language, edition=book.edition,
             title=book.facts["title"], file=f"{DOWNLOADS}/{book.filename}", size=len(data), pages=pages,
             sha256=hashlib.sha256(data).hexdigest(), edition_date=book.facts["edition_iso"],
             seconds=round(seconds, 2), cached=cached)
         how = "cached" if cached else f"{seconds:.1f} s"
-        log.info(f"PDF {len(facts)}/{len(books)} {book.key} … {how}, {pages} pages, {len(data) / 1024:.0f} KB")
-
-    from concurrent.futures import ProcessPoolExecutor, as_completed  # only when PDFs are made
-
-    pending = {}
-    workers = max(1, min(len(books), os.cpu_count() or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for book in books:
-            key = book_key(base, book, settings)
-            cache_pdf, cache_meta = CACHE_DIR / f"{key}.pdf", CACHE_DIR / f"{key}.json"
-            if cache_pdf.exists() and cache_meta.exists():
-                for used in (cache_pdf, cache_meta):
-                    os.utime(used)  # its last use: pruning keeps the books still being built
-                finish(book, True, 0.0, json.loads(cache_meta.read_text())["pages"], cache_pdf)
-                continue
-            if not pending:
-                _check_weasyprint()  # only when a book is rendered: importing WeasyPrint takes 0.3 s
-            html = assemble(book, config, environment, settings)
-            # unique per process: two builds may share the cache at the same time
-            partial = CACHE_DIR / f"{key}.{os.getpid()}.partial.pdf"
-            future = pool.submit(render_pdf, html, str(partial), key[:32], [str(site_dir)])
-            pending[future] = (book, partial, cache_pdf, cache_meta)
-        for future in as_completed(pending):
-            book, partial, cache_pdf, cache_meta = pending[future]
-            try:
-                pages, seconds = future.result()
-            except Exception as error:  # name the publication and language, then stop the build
-                raise PluginError(f"PDF of {book.key} failed to render: {type(error).__name__}: {error}") from error
-            partial.replace(cache_pdf)
-            cache_meta.write_text(json.dumps({"pages": pages}))
-            finish(book, False, seconds, pages, cache_pdf)
-    # Every changed book leaves its old PDF behind (half a megabyte each): keep the most recently
-    # used within the budget, which holds every edition of many builds.
-    step_cache.prune(PDF_CACHE_BUDGET, CACHE_DIR)
-    return [facts[b.key] for b in books]
+        log.info(f"PDF {len(self.facts)} {book.key} … {how}, {pages} pages, {len(data) / 1024:.0f} KB")
 
 
 # --------------------------------------------------------------------------- download boxes
@@ -551,10 +616,11 @@ def fill_download_slots(site_dir: Path, config, facts: list[PdfFacts] | None) ->
 # --------------------------------------------------------------------------- the step
 
 
-def books_of(config, site_dir: Path, settings: dict) -> list[Book]:
-    """Every book of the built languages, each edition, made of the pages built in ``site_dir``."""
+def books_of(config, site_dir: Path, settings: dict, only: list | None = None) -> list[Book]:
+    """Every book of the built languages (or of ``only``), each edition, made of the pages built in
+    ``site_dir``."""
     books = []
-    for language in languages.built(config):
+    for language in only or languages.built(config):
         root = site_dir / language.root
         for publication, sources in publications(config).items():
             chapters = [Chapter(s, root / (s[:-3] + ".html"), n) for n, s in enumerate(sources, start=1)]
@@ -572,15 +638,35 @@ def books_of(config, site_dir: Path, settings: dict) -> list[Book]:
     return books
 
 
-def build_and_offer(config, site_dir: Path, preview: bool) -> None:
-    """Pipeline step 8: render every PDF (or skip them in a preview) and fill the boxes."""
+def pdfs_wanted(settings: dict, preview: bool) -> bool:
+    """PDFs are made in a build, and in a preview (`mkdocs serve`) only with PDF=on."""
+    return settings["enabled"] and (not preview or os.environ.get("PDF", "").lower() in ("on", "1", "true"))
+
+
+def start(config, run: PdfRun | None, preview: bool) -> PdfRun | None:
+    """Pipeline step 8, first half: the books of the language just built go to the workers.
+
+    ``run`` is this build's, made by the outer build (the first language), which knows the site's
+    folder; static-i18n's inner builds write into a language's subfolder."""
+    if run is None:
+        if languages.is_inner_build(config):
+            return None
+        settings = settings_of(config)
+        if not pdfs_wanted(settings, preview):
+            return None
+        run = PdfRun(Path(config.site_dir), settings)
+    run.start(config, languages.current(config))
+    return run
+
+
+def build_and_offer(config, site_dir: Path, preview: bool, run: PdfRun | None = None) -> None:
+    """Pipeline step 8: every PDF rendered (or skipped in a preview), and the boxes filled."""
     settings = settings_of(config)
-    wanted = settings["enabled"] and (not preview or os.environ.get("PDF", "").lower() in ("on", "1", "true"))
-    if not wanted:
+    if not pdfs_wanted(settings, preview):
         fill_download_slots(site_dir, config, None)
         log.info("PDFs skipped (preview); `make site` builds them")
         return
-    facts = render_books(books_of(config, site_dir, settings), config, site_dir, settings)
+    facts = (run or PdfRun(site_dir, settings)).collect(config)
     # What mirrors and tests can read; without timings, so that the site stays reproducible.
     stable = [{k: v for k, v in asdict(f).items() if k not in ("seconds", "cached")} for f in facts]
     (site_dir / DOWNLOADS / "pdfs.json").write_text(json.dumps(stable, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -14,6 +14,10 @@ import functools
 import gc
 import io
 import os
+import pickle
+import select
+import signal
+import sys
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -145,6 +149,101 @@ def render_pdf(html: str, target: str, identifier: str, allowed: list[str]) -> t
     with _collector_paused():
         pages = _render(html, target, identifier, allowed)
     return pages, time.monotonic() - started
+
+
+# --------------------------------------------------------------------------- in the build's workers
+
+
+class BookFailed(Exception):
+    """A book's process reported an error, or ended without a result."""
+
+
+_gate = None  # this worker's share of the processor: see prepare_worker
+_stop = None  # set when the build failed: see prepare_worker
+
+
+def prepare_worker(gate, stop) -> None:
+    """Initialiser of the build's worker processes (publishing/pdf.py).
+
+    * ``gate``: a book is rendered only while the worker holds one of its places. The build hands
+      books to the workers while it still builds the other languages on one core; with one place
+      fewer than there are workers, the workers and the build do not fight over the processor. The
+      build gives back the last place when it has nothing left to do but wait.
+    * ``stop``: an event the build sets when it failed: the book being rendered is abandoned at
+      once, and no other is started.
+    * The print fonts are decompressed once, here, for every book this worker's processes render
+      (see :func:`render_pdf_in_own_process`)."""
+    global _gate, _stop
+    _gate, _stop = gate, stop
+    for font in sorted(PRINT_DIR.rglob("*.woff2")):
+        _decompressed_font(str(font), font.stat().st_mtime_ns)
+    _remember_page_references()
+    _remember_first_lines()
+
+
+def render_pdf_in_own_process(html: str, target: str, identifier: str, allowed: list[str]) -> tuple[int, float]:
+    """:func:`render_pdf` in a process forked from this worker for this book alone.
+
+    The book's process starts with everything the worker has loaded (WeasyPrint, the fonts) and
+    ends with the book: the operating system takes back its memory at once, so Python never
+    walks the book's hundreds of thousands of boxes and styles to free them (0.2–0.6 s a book for
+    the collection alone), and no worker grows or fragments its memory over the books it renders.
+    Measured on the four Dari phone books, rendered one after the other: 26–30 s in one worker,
+    20–22 s in a process each. The PDF bytes are the same either way."""
+    if not hasattr(os, "fork"):  # not on Linux or macOS: render here
+        return render_pdf(html, target, identifier, allowed)
+    with _gate or contextlib.nullcontext():
+        if _stop is not None and _stop.is_set():
+            raise BookFailed("not rendered: the build stopped")
+        read, write = os.pipe()
+        child = os.fork()
+        if child == 0:  # the book's process: render, report, end without cleaning up
+            os.close(read)
+            gc.disable()
+            try:
+                started = time.monotonic()
+                outcome = ("done", _render(html, target, identifier, allowed), time.monotonic() - started)
+            except BaseException as error:  # reported to the worker, which raises it in the build
+                outcome = ("failed", f"{type(error).__name__}: {error}")
+            with os.fdopen(write, "wb") as report:
+                pickle.dump(outcome, report)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
+        os.close(write)
+        received = _report_of(child, read)
+        _, status = os.waitpid(child, 0)
+    if _stop is not None and _stop.is_set():
+        raise BookFailed("abandoned: the build stopped")
+    if not received:
+        raise BookFailed(f"the process rendering the book ended without a result ({_ended(status)})")
+    outcome = pickle.loads(received)  # written by our own child process above
+    if outcome[0] == "failed":
+        raise BookFailed(outcome[1])
+    return outcome[1], outcome[2]
+
+
+def _report_of(child: int, read: int) -> bytes:
+    """What the book's process wrote before it ended; it is killed if the build stops meanwhile."""
+    chunks = []
+    with os.fdopen(read, "rb", buffering=0) as report:
+        while True:
+            ready, _, _ = select.select([report], [], [], 0.25)
+            if not ready:
+                if _stop is not None and _stop.is_set():
+                    os.kill(child, signal.SIGKILL)
+                    return b""
+                continue
+            chunk = report.read(1 << 16)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+
+def _ended(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit code {os.waitstatus_to_exitcode(status)}"
 
 
 def _render(html: str, target: str, identifier: str, allowed: list[str]) -> int:

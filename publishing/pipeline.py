@@ -26,6 +26,10 @@ PAGE, per page (``on_post_page``): the whole page the theme rendered.
 SITE, once, after every language is built (``on_post_build``, after static-i18n's own):
   8. pdfs        the PDF books are made from the built pages; the download boxes that pages
                  left as placeholders are filled in, with step 7's typography. publishing/pdf.py
+                 Each language's books start rendering on the other core as soon as that
+                 language's pages are built (hooks/pdf.py, ``on_post_build`` before static-i18n
+                 builds the next language: :func:`start_pdfs`); step 8 waits for them. They read
+                 only the article of their own language's pages, which nothing changes before.
   9. csp         LAST. Every inline script and style must have been written by a template; their
                  hashes go into each page's CSP and the header files. Nothing may change a page
                  after this step, or its hashes would be wrong.             publishing/csp.py
@@ -66,8 +70,10 @@ class State:
     token: str = field(default_factory=csp.new_token)
     serve: bool = False
     environment: tuple | None = None  # (config, Jinja environment) of the language being built
+    pdfs: object | None = None  # publishing.pdf.PdfRun: the books rendering while the build goes on
 
     def reset(self) -> None:
+        abandon_pdfs()  # a `mkdocs serve` rebuild that starts while the last one's books render
         self.token = csp.new_token()
         self.environment = None
 
@@ -165,12 +171,27 @@ def typeset_page(html: str, language: str, digits: str, token: str) -> str:
 # --------------------------------------------------------------------------- site
 
 
+def start_pdfs(config) -> None:
+    """Step 8, early: the books of the language whose pages were just built go to the workers."""
+    from publishing import pdf  # WeasyPrint is imported only when PDFs are made
+
+    state.pdfs = pdf.start(config, state.pdfs, preview=state.serve)
+
+
+def abandon_pdfs() -> None:
+    """The build failed (or starts again): no book goes on rendering for nothing."""
+    run, state.pdfs = state.pdfs, None
+    if run is not None:
+        run.abandon()
+
+
 def site(config) -> None:
     """Steps 8–10, once all languages are built."""
     from publishing import pdf  # WeasyPrint is imported only when PDFs are made
 
     site_dir = Path(config.site_dir)
-    pdf.build_and_offer(config, site_dir, preview=state.serve)
+    run, state.pdfs = state.pdfs, None
+    pdf.build_and_offer(config, site_dir, preview=state.serve, run=run)
     if not state.serve:
         protect_all(config, site_dir)
     write_build_info(config, site_dir)

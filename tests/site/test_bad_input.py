@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -110,6 +111,29 @@ def test_a_failed_build_leaves_the_previous_site_untouched(docs_copy):
     assert result.returncode != 0
     assert (site / "index.html").read_text(encoding="utf-8") == "previous build"
     assert sorted(p.name for p in docs_copy.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_a_build_that_fails_while_books_render_stops_them_and_leaves_nothing_behind(docs_copy, tmp_path):
+    """The English books start rendering as soon as English is built (hooks/pdf.py). When the
+    French build then fails, the books in hand are stopped, no process is left behind and no
+    half-written PDF stays in the cache."""
+    page = docs_copy / "docs" / "fr" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n", encoding="utf-8")
+    cache = tmp_path / "pdf-cache"
+    result = run_mkdocs("build", "--strict", "--site-dir", str(docs_copy / "site"), cwd=docs_copy,
+                        env={"PDF_CACHE_DIR": str(cache), "PDF": "on"})
+    assert result.returncode != 0
+    assert "docs/fr/about.md" in result.stderr
+    assert "PDFs stopped because the build failed" in result.stderr, result.stderr[-2000:]
+    assert sorted(p.name for p in cache.glob("*.partial.pdf")) == []
+    left = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(docs_copy).encode() in cmdline.read_bytes():
+                left.append(cmdline.parent.name)
+        except OSError:
+            continue
+    assert left == [], "processes of the failed build are still running"
 
 
 @pytest.mark.parametrize("file,edit,where", [

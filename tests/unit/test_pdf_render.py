@@ -6,6 +6,7 @@ import builtins
 import contextlib
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -227,6 +228,10 @@ def test_the_speed_patches_give_the_same_pdf_bytes(tmp_path, monkeypatch, langua
     pdf_render.render_pdf(html, str(patched), "id", [])
     assert pages >= 3, "the chapter is long enough to need footnote areas and several pages"
     assert plain.read_bytes() == patched.read_bytes()
+    # and as the build renders it: in a process of its own, forked for the book
+    in_own_process = tmp_path / "own-process.pdf"
+    assert pdf_render.render_pdf_in_own_process(html, str(in_own_process), "id", [])[0] == pages
+    assert plain.read_bytes() == in_own_process.read_bytes()
 
 
 def test_the_collector_is_back_as_it_was_after_a_book_even_a_failed_one(tmp_path):
@@ -244,3 +249,62 @@ def test_the_collector_is_back_as_it_was_after_a_book_even_a_failed_one(tmp_path
         assert not gc.isenabled(), "render_pdf turned on a collector its caller had turned off"
     finally:
         gc.enable()
+
+
+# --------------------------------------------------------------------------- the build's book processes
+
+
+def processes_started_by(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_failure_in_a_book_process_reaches_the_build_with_its_cause(tmp_path):
+    before = processes_started_by(os.getpid())  # the session's servers and browsers
+    with pytest.raises(pdf_render.BookFailed, match="(FileNotFoundError|OSError).*missing-folder"):
+        pdf_render.render_pdf_in_own_process("<p>x</p>", str(tmp_path / "missing-folder" / "b.pdf"), "id", [])
+    assert processes_started_by(os.getpid()) == before
+
+
+def _never_ending_book(html, target, identifier, allowed):
+    Path(target).write_bytes(b"%PDF-partial")
+    time.sleep(120)
+
+
+def test_when_the_build_stops_the_book_in_hand_is_killed_and_no_other_starts(tmp_path, monkeypatch):
+    """A failed build must not keep rendering books for nothing (PdfRun.abandon sets the event)."""
+    import multiprocessing
+    import threading
+
+    stop = multiprocessing.Event()
+    monkeypatch.setattr(pdf_render, "_stop", stop)
+    monkeypatch.setattr(pdf_render, "_render", _never_ending_book)
+    outcome = {}
+
+    def render():
+        try:
+            pdf_render.render_pdf_in_own_process("<p>x</p>", str(tmp_path / "a.pdf"), "id", [])
+        except pdf_render.BookFailed as error:
+            outcome["error"] = str(error)
+
+    before = processes_started_by(os.getpid())  # the session's servers and browsers
+    worker = threading.Thread(target=render)
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not (tmp_path / "a.pdf").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(processes_started_by(os.getpid())) == len(before) + 1, "the book renders in a process of its own"
+    stopped = time.monotonic()
+    stop.set()
+    worker.join(timeout=10)
+    assert not worker.is_alive() and time.monotonic() - stopped < 2, "the book in hand was not stopped"
+    assert "abandoned" in outcome["error"]
+    assert processes_started_by(os.getpid()) == before, "the book's process is still there"
+    with pytest.raises(pdf_render.BookFailed, match="not rendered"):
+        pdf_render.render_pdf_in_own_process("<p>x</p>", str(tmp_path / "b.pdf"), "id", [])
+    assert not (tmp_path / "b.pdf").exists()

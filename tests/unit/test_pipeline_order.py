@@ -34,6 +34,14 @@ def test_the_site_stage_runs_after_every_other_post_build(events):
     assert post_build.index("mkdocs_static_i18n.plugin") < post_build.index("hooks/pipeline.py")
 
 
+def test_each_language_hands_its_books_over_before_the_next_language_is_built(events):
+    """Step 8 starts early: a language's books render while static-i18n builds the next language
+    from its own post_build; after it, they would wait for every language."""
+    post_build = events["post_build"]
+    assert post_build.index("hooks/pdf.py") < post_build.index("mkdocs_static_i18n.plugin")
+    assert events["build_error"].count("hooks/pdf.py") == 1, "a failed build must stop the books"
+
+
 def test_the_site_stage_makes_pdfs_then_the_csp_then_the_build_info(monkeypatch, tmp_path):
     from publishing import pdf
 
