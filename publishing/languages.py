@@ -98,7 +98,9 @@ def _configured_original(config, plugin) -> str | None:
 def _default_in_file(path: Path, mtime: int) -> str | None:
     import yaml
 
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
+    # every value a string, tags such as !!python/name left unread; libyaml's loader where PyYAML
+    # has it (1.6 ms for mkdocs.yml instead of 11 ms, in every build and preview)
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader)) or {}
     for entry in raw.get("plugins") or []:
         if isinstance(entry, dict) and isinstance(entry.get("i18n"), dict):
             for language in entry["i18n"].get("languages") or []:
