@@ -4,9 +4,9 @@ As soon as a language is built (pipeline step 8, started early), each publicatio
 are taken from the *built* HTML of that language (so the web and print editions cannot drift
 apart), assembled into one book (``print/book.html``: cover, colophon, contents, chapters,
 footnotes) and rendered by WeasyPrint with PDF/UA tagging into ``site/downloads/``, in each
-edition of ``extra.pdf.editions`` (a printable one, and one made for phone screens). Then the download boxes that pages left as
-``<!-- gp:pdf-slot … -->`` markers are rendered (``overrides/partials/pdf-download.html``) with
-the real size, pages, edition date and SHA-256.
+edition of ``extra.pdf.editions`` (a printable one, and one made for phone screens). Then the
+download boxes that pages left as ``<!-- gp:pdf-slot … -->`` markers are rendered
+(``overrides/partials/pdf-download.html``) with the real size, pages, edition date and SHA-256.
 
 * Incremental: a PDF is keyed by a hash of everything that goes into it (the chapters' built
   HTML, the book's facts, print/, WeasyPrint's version, the edition); an unchanged book is copied
@@ -553,7 +553,8 @@ class PdfRun:
         for _book, partial, _cache_pdf, _cache_meta in self.pending.values():
             partial.unlink(missing_ok=True)
         if self.pending:
-            log.info(f"PDFs stopped because the build failed: {len(self.pending)} books dropped, no file left half-written")
+            log.info(f"PDFs stopped because the build failed: {len(self.pending)} books dropped, "
+                     "no file left half-written")
         self.pending = {}
 
     def _free_the_last_core(self) -> None:
