@@ -5,7 +5,9 @@ publishing/languages.py (which languages exist, from the i18n plugin's configura
 publishing/strings.py (data/strings.yml, dates, sizes) and publishing/theme.py (the theme's Jinja
 environment: autoescape, filters).
 
-* on_config: stops the build, naming what to add, if a language has no theme texts (Material's
+* on_config: keeps ``extra`` as mkdocs.yml gives it, before static-i18n applies another
+  language's overrides (publishing/languages.py: remember_base_settings); stops the build, naming
+  what to add, if a language has no theme texts (Material's
   partials/languages/<code>.html) or an interface string lacks a language or carries HTML (file
   and line); gives the Markdown extensions the reader's language for the texts they
   write into pages (footnote "back to the text" and permalink tooltips).
@@ -26,6 +28,7 @@ from publishing.data_files import DataError
 
 
 def on_config(config):
+    languages.remember_base_settings(config)
     site_languages = languages.of(config)
     missing_theme = [language.code for language in site_languages
                      if not any((Path(folder) / "partials" / "languages" / f"{language.code}.html").exists()

@@ -13,6 +13,7 @@ place that knows how to tell them apart.
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -187,14 +188,29 @@ def source_path(page) -> str:
     return Path(*parts[1:]).as_posix() if len(parts) > 1 else parts[0]
 
 
+def remember_base_settings(config) -> None:
+    """Keep ``extra`` as the first language's build starts (hooks/languages.py, on_config of the
+    outer build), before static-i18n applies any other language's overrides to it.
+
+    static-i18n keeps the original ``extra`` in ``original_configs``, but hands that very object
+    back when it resets the config for the next language, and then updates it in place with that
+    language's overrides: once French was built, the original said «Publication indépendante»,
+    and so did the English PDFs and build-info.json."""
+    plugin = _plugin(config)
+    if plugin is not None and not is_inner_build(config):
+        plugin._gp_base_extra = deepcopy(dict(config.extra or {}))
+
+
 def settings_of(config, code: str) -> dict:
     """A language's own site_name, site_description, copyright and extra (publisher …): its
     overrides in plugins.i18n.languages, else the values of mkdocs.yml. Valid at any moment of a
-    build: static-i18n changes the config language by language and keeps the originals apart."""
+    build: static-i18n changes the config language by language; the originals are kept apart
+    (site_name and the like by static-i18n, ``extra`` by :func:`remember_base_settings`)."""
     plugin = _plugin(config)
     originals = dict(getattr(plugin, "original_configs", None) or {}) if plugin is not None else {}
     base = {key: originals.get(key, config.get(key)) for key in ("site_name", "site_description", "copyright")}
-    extra = dict(originals.get("extra") or config.extra or {})
+    remembered = getattr(plugin, "_gp_base_extra", None) if plugin is not None else None
+    extra = dict(remembered if remembered is not None else (originals.get("extra") or config.extra or {}))
     for item in (plugin.config.languages if plugin is not None else []):
         if str(item.locale) == code:
             for key in base:

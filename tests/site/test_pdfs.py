@@ -155,6 +155,24 @@ def test_colophon_states_licence_and_release(built_site, language, edition):
         assert fingerprint in text, "the key's fingerprint is not in the colophon"
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_language_names_its_own_publisher_on_its_books_and_in_the_build_info(built_site, language):
+    """A language's publisher is the one mkdocs.yml gives it, on every PDF cover and colophon and in
+    build-info.json, whatever language was built after it (static-i18n reuses one config: the
+    English books once named the French publisher)."""
+    from mkdocs.config import load_config
+
+    from publishing import languages
+
+    expected = languages.settings_of(load_config(str(ROOT / "mkdocs.yml")), language)["extra"]["publisher"]
+    info = json.loads((built_site / "build-info.json").read_text(encoding="utf-8"))
+    assert info["publisher"][language] == expected
+    for edition in EDITIONS:
+        reader = PdfReader(pdf_path(built_site, "safe-exit-guide", language, edition))
+        text = "".join(reader.pages[number].extract_text() for number in range(4))
+        assert expected in text, f"{edition}: the colophon does not name {expected!r}"
+
+
 def _download_boxes(html_path):
     soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
     return soup.select(".gp-download")
