@@ -499,24 +499,28 @@ class PdfRun:
                     os.utime(used)  # its last use: pruning keeps the books still being built
                 self._finish(book, True, 0.0, json.loads(cache_meta.read_text())["pages"], cache_pdf)
                 continue
-            if self.pool is None:
-                _check_weasyprint()  # only when a book is rendered: importing WeasyPrint takes 0.3 s
-                import multiprocessing
-                from concurrent.futures import ProcessPoolExecutor
-
-                cores = os.cpu_count() or 1
-                # one core stays with the build of the other languages until collect() frees it
-                self.gate = multiprocessing.Semaphore(max(1, cores - 1))
-                self.held_back = cores > 1
-                self.stop = multiprocessing.Event()
-                self.pool = ProcessPoolExecutor(max_workers=cores, initializer=pdf_render.prepare_worker,
-                                                initargs=(self.gate, self.stop))
             html = assemble(book, config, self.environment, self.settings)
             # unique per process: two builds may share the cache at the same time
             partial = CACHE_DIR / f"{key}.{os.getpid()}.partial.pdf"
-            future = self.pool.submit(pdf_render.render_pdf_in_own_process, html, str(partial), key[:32],
-                                      [str(self.site_dir)])
+            future = self._workers().submit(pdf_render.render_pdf_in_own_process, html, str(partial), key[:32],
+                                            [str(self.site_dir)])
             self.pending[future] = (book, partial, cache_pdf, cache_meta)
+
+    def _workers(self):
+        """The worker processes, started with the first book that is not in the cache."""
+        if self.pool is None:
+            _check_weasyprint()  # only when a book is rendered: importing WeasyPrint takes 0.3 s
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            cores = os.cpu_count() or 1
+            # one core stays with the build of the other languages until collect() frees it
+            self.gate = multiprocessing.Semaphore(max(1, cores - 1))
+            self.held_back = cores > 1
+            self.stop = multiprocessing.Event()
+            self.pool = ProcessPoolExecutor(max_workers=cores, initializer=pdf_render.prepare_worker,
+                                            initargs=(self.gate, self.stop))
+        return self.pool
 
     def collect(self, config) -> list[PdfFacts]:
         """Every book of the built languages, rendered or from the cache, in the order of mkdocs.yml."""

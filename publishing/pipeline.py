@@ -178,9 +178,15 @@ def start_pdfs(config) -> None:
     state.pdfs = pdf.start(config, state.pdfs, preview=state.serve)
 
 
+def _take_pdfs():
+    """This build's PDF run (or None), which the state no longer holds."""
+    run, state.pdfs = state.pdfs, None
+    return run
+
+
 def abandon_pdfs() -> None:
     """The build failed (or starts again): no book goes on rendering for nothing."""
-    run, state.pdfs = state.pdfs, None
+    run = _take_pdfs()
     if run is not None:
         run.abandon()
 
@@ -190,8 +196,7 @@ def site(config) -> None:
     from publishing import pdf  # WeasyPrint is imported only when PDFs are made
 
     site_dir = Path(config.site_dir)
-    run, state.pdfs = state.pdfs, None
-    pdf.build_and_offer(config, site_dir, preview=state.serve, run=run)
+    pdf.build_and_offer(config, site_dir, preview=state.serve, run=_take_pdfs())
     if not state.serve:
         protect_all(config, site_dir)
     write_build_info(config, site_dir)
