@@ -23,7 +23,7 @@ import yaml
 from mkdocs.plugins import get_plugin_logger
 
 from publishing import languages
-from publishing.data_files import SAFE_LOADER
+from publishing.data_files import SAFE_LOADER, yaml_mistake
 
 log = get_plugin_logger("front_matter")
 
@@ -46,9 +46,7 @@ def problems_in(text: str, review_required: bool = False) -> list[tuple[int, str
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2  # +1 for the '---' line, +1 one-based
-        reason = getattr(error, "problem", None) or str(error)
-        return [(line, f"front matter is not valid YAML ({reason}); put a value that contains "
-                       "': ' or starts with a quote in double quotes")]
+        return [(line, f"front matter is {yaml_mistake(error)}")]
     if not isinstance(data, dict):
         return [(2, "front matter must be a mapping of 'key: value' lines")]
     if data.get("template") in STANDALONE_TEMPLATES:

@@ -46,19 +46,21 @@ def _load(path: Path, mtime: int, codes: tuple[str, ...]) -> list[Correction]:
         raise DataError([f"{source}:1: a corrections log is a list of entries (- date: …)"])
     entries = []
     for index, entry in enumerate(data):
-        where = f"{source}:{lines.get((index,), 1)}"
+        def where(index=index) -> str:  # the line is looked up only for a problem
+            return f"{source}:{lines.get((index,), 1)}"
+
         if not isinstance(entry, dict):
-            problems.append(f"{where}: each entry has date, en, fa, fr (and optionally chapter)")
+            problems.append(f"{where()}: each entry has date, en, fa, fr (and optionally chapter)")
             continue
         date = entry.get("date")
         if not isinstance(date, _dt.date):
-            problems.append(f"{where}: date must be written YYYY-MM-DD")
+            problems.append(f"{where()}: date must be written YYYY-MM-DD")
         # the original language's line is required; a translation missing one shows the original
         if not isinstance(entry.get(codes[0]), str) or not entry[codes[0]].strip():
-            problems.append(f"{where}: no '{codes[0]}' text: add one line saying what changed and why")
+            problems.append(f"{where()}: no '{codes[0]}' text: add one line saying what changed and why")
         chapter = str(entry.get("chapter") or "")
         if chapter and not (ROOT / "docs" / codes[0] / path.stem / chapter).exists():
-            problems.append(f"{where}: chapter {chapter!r} is not a file of {path.stem}")
+            problems.append(f"{where()}: chapter {chapter!r} is not a file of {path.stem}")
         problems += markup_problems(entry, (index,), lines, source)
         if isinstance(date, _dt.date):
             entries.append(Correction(date, chapter, {code: str(entry[code]) for code in codes

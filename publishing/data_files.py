@@ -8,15 +8,46 @@ carries a tag is either a mistake or an attack).
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-# libyaml (in PyYAML's wheels) parses several times faster than the pure-Python loader
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
+
+
+class SafeLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader (libyaml's, several times faster than the pure-Python one, where the
+    wheel has it), except that a date that does not exist is a YAML error with its line.
+
+    PyYAML reads ``last_reviewed: 2026-13-40`` as a date and raises ValueError: the build stopped
+    with a traceback that named no file. Now the file and line are named like any YAML mistake."""
+
+
+def _date(loader, node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as error:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a date that exists ({error}); write it YYYY-MM-DD",
+            node.start_mark) from None
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _date)
+SAFE_LOADER = SafeLoader
+
+
+def yaml_mistake(error: yaml.YAMLError) -> str:
+    """A YAML error as contributors read it: "not valid YAML (what); what to write instead"."""
+    reason = getattr(error, "problem", None) or str(error)
+    if isinstance(error, yaml.constructor.ConstructorError):
+        return f"not valid YAML ({reason})"  # quotes would not help: the reason says what to write
+    return (f"not valid YAML ({reason}); put a value that contains ': ' or starts with a quote "
+            "in double quotes")
 
 
 def parse_yaml(text: str):
@@ -29,8 +60,16 @@ def front_matter(text: str) -> dict:
     match = FRONT_MATTER.match(text)
     if not match:
         return {}
+    # a copy: the caller may change what it gets, the next caller must not see that
+    return copy.deepcopy(_front_matter_of(match.group(1)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _front_matter_of(block: str) -> dict:
+    """The mapping of one front matter block. A build reads most pages' front matter three or
+    four times (translation status, the page's own checks, chapter titles, PDF covers)."""
     try:
-        data = parse_yaml(match.group(1))
+        data = parse_yaml(block)
     except yaml.YAMLError:
         return {}
     return data if isinstance(data, dict) else {}
@@ -66,21 +105,41 @@ def load_yaml(text: str, source: str, first_line: int = 1):
     """(data, lines): the YAML in ``text`` and the line of every value, keyed by its path
     (tuple of keys and indexes). ``first_line``: where ``text`` starts in its file."""
     try:
-        node = yaml.compose(text, Loader=SAFE_LOADER)
         data = parse_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = (mark.line if mark is not None else 0) + first_line
-        reason = getattr(error, "problem", None) or str(error)
-        raise DataError([f"{source}:{line}: not valid YAML ({reason}); put a value that contains "
-                         "': ' or starts with a quote in double quotes"]) from error
-    lines: dict = {}
-    if node is not None:
-        _lines(node, (), lines)
-    return data, {path: line + first_line - 1 for path, line in lines.items()}
+        raise DataError([f"{source}:{line}: {yaml_mistake(error)}"]) from error
+    return data, LineNumbers(text, first_line)
 
 
-def markup_problems(value, path: tuple, lines: dict, source: str) -> list[str]:
+class LineNumbers(Mapping):
+    """The line of every value of a YAML text, keyed by its path. Worked out on first use: only a
+    problem report needs it, and reading the text again for it cost as much as parsing it."""
+
+    def __init__(self, text: str, first_line: int = 1):
+        self._text, self._first_line, self._table = text, first_line, None
+
+    def _lines(self) -> dict:
+        if self._table is None:
+            lines: dict = {}
+            node = yaml.compose(self._text, Loader=SAFE_LOADER)
+            if node is not None:
+                _lines(node, (), lines)
+            self._table = {path: line + self._first_line - 1 for path, line in lines.items()}
+        return self._table
+
+    def __getitem__(self, path):
+        return self._lines()[path]
+
+    def __iter__(self):
+        return iter(self._lines())
+
+    def __len__(self):
+        return len(self._lines())
+
+
+def markup_problems(value, path: tuple, lines: Mapping, source: str) -> list[str]:
     """Every text in ``value`` that contains < or >, as 'file:line: …'."""
     found = []
     if isinstance(value, str):

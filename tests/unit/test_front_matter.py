@@ -22,6 +22,20 @@ def test_missing_fields_and_bad_dates():
     assert "YYYY-MM-DD" in messages
 
 
+def test_a_date_that_does_not_exist_is_reported_on_its_line():
+    """PyYAML turned 2026-13-40 into a ValueError: the build stopped with a traceback naming no file."""
+    (line, message), = problems_in("---\ntitle: x\ndescription: y\nlast_reviewed: 2026-13-40\n---\n# x\n")
+    assert line == 4 and "'2026-13-40' is not a date that exists" in message and "YYYY-MM-DD" in message
+
+
+def test_the_other_readers_of_front_matter_do_not_stop_on_an_impossible_date():
+    """The translation status reads every page's front matter before any page is built; the
+    page's own check (above) is what reports the mistake."""
+    from publishing.data_files import front_matter
+
+    assert front_matter("---\ntitle: x\nlast_reviewed: 2026-02-30\n---\n") == {}
+
+
 def test_no_front_matter_at_all():
     assert "no front matter" in problems_in("# Just a heading\n")[0][1]
 

@@ -42,6 +42,8 @@ UNSAFE = [
     ('<img src="\\\\t.example\\p1.png">', "outside the site", 0),
     ("![p](https:t.example/p5.png)", "outside the site", 0),
     ('<a href="#x" class="gp-quick-exit">Exit</a>', "gp-quick-exit", 0),
+    # an impossible date in the options was a ValueError: a traceback that named no file
+    ("/// html | div\n    attrs: {data-when: 2026-13-40}\nx\n///", "not valid YAML", 0),
 ]
 
 
