@@ -57,6 +57,7 @@ def key(step: str, text: str, *parameters: str) -> str:
 
 
 stats = {"hits": 0, "misses": 0}
+_unpruned_writes = [0]  # results stored since this process last pruned the cache
 
 
 def text_step(step: str, text: str, parameters: tuple[str, ...], compute: Callable[[], str]) -> str:
@@ -74,6 +75,7 @@ def text_step(step: str, text: str, parameters: tuple[str, ...], compute: Callab
         pass
     result = compute()
     stats["misses"] += 1
+    _unpruned_writes[0] += 1
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # two builds may share the folder
     partial.write_text(result, encoding="utf-8")
@@ -84,6 +86,12 @@ def text_step(step: str, text: str, parameters: tuple[str, ...], compute: Callab
 def prune(budget: int = BUDGET_BYTES, where: Path | None = None) -> int:
     """Delete the least recently used files of ``where`` (this cache by default) until it fits
     ``budget`` bytes; returns how many. Also used for the PDF cache (publishing/pdf.py)."""
+    if where is None:
+        # this cache grows only when a build stores a result: a build that found every result
+        # (a rebuild or preview with no change) has nothing to prune, and skips listing the folder
+        if not _unpruned_writes[0]:
+            return 0
+        _unpruned_writes[0] = 0
     where = where or folder()
     if where is None or not where.is_dir():
         return 0

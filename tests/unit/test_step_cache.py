@@ -118,3 +118,15 @@ def test_the_pdf_cache_keeps_the_books_used_last(tmp_path):
             os.utime(path, (now - age, now - age))
     assert step_cache.prune(budget=2000, where=tmp_path) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["middle.json", "middle.pdf", "new.json", "new.pdf"]
+
+
+def test_a_build_that_stored_nothing_does_not_list_the_cache_again():
+    """A rebuild or preview with no change finds every result: pruning (listing and stat-ing
+    every file of the cache) would cost it time for nothing."""
+    step_cache.text_step("s", "a page", (), lambda: "x" * 1000)
+    assert step_cache.prune(budget=10**9) == 0  # after a write: the folder is listed, nothing over budget
+    (step_cache.folder() / "s" / "put-there-by-another-build").write_bytes(b"x" * 5000)
+    step_cache.text_step("s", "a page", (), lambda: "never")  # a hit stores nothing
+    assert step_cache.prune(budget=2000) == 0
+    step_cache.text_step("s", "another page", (), lambda: "y" * 1000)
+    assert step_cache.prune(budget=2000) >= 1
