@@ -74,7 +74,11 @@ def translation_languages() -> list[str]:
 
 def source_hash(path: Path) -> str:
     """The version of an English page: first 12 hex digits of the SHA-256 of its file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return _version(path.read_bytes())
+
+
+def _version(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
 
 
 def front_matter(text: str) -> dict:
@@ -119,13 +123,20 @@ def english_pages(docs: Path = DOCS, original: str | None = None) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.md"))
 
 
-def page_status(docs: Path, language: str, page: str, original: str | None = None) -> PageStatus:
-    english = docs / (original or original_language()) / page
+def english_version(docs: Path, page: str, original: str | None = None) -> tuple[str, str]:
+    """(title, version) of an original page: what every language's status of it starts from."""
+    data = (docs / (original or original_language()) / page).read_bytes()
+    return str(front_matter(data.decode("utf-8")).get("title", page)), _version(data)
+
+
+def page_status(docs: Path, language: str, page: str, original: str | None = None,
+                english: tuple[str, str] | None = None) -> PageStatus:
+    """The status of ``page`` in ``language``; ``english``: its :func:`english_version`, when
+    the caller has it already (the status of every language starts from the same original)."""
+    english_title, now = english or english_version(docs, page, original)
     translated = docs / language / page
-    english_meta = front_matter(english.read_text(encoding="utf-8"))
-    now = source_hash(english)
     if not translated.exists():
-        return PageStatus(page, language, "missing", str(english_meta.get("title", page)), english_now=now)
+        return PageStatus(page, language, "missing", english_title, english_now=now)
     meta = front_matter(translated.read_text(encoding="utf-8"))
     provenance = meta.get("translation") or {}
     if not isinstance(provenance, dict):
@@ -144,9 +155,10 @@ def page_status(docs: Path, language: str, page: str, original: str | None = Non
 def build_report(docs: Path = DOCS, languages=None, original: str | None = None) -> Report:
     original = original or original_language()
     report = Report()
-    pages = english_pages(docs, original)
+    english = {page: english_version(docs, page, original) for page in english_pages(docs, original)}
     for language in languages or translation_languages():
-        report.pages[language] = [page_status(docs, language, page, original) for page in pages]
+        report.pages[language] = [page_status(docs, language, page, original, version)
+                                  for page, version in english.items()]
     return report
 
 
