@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from publishing.html_text import transform
 
@@ -181,9 +181,11 @@ TEXT_ATTRIBUTE = re.compile(r'(\s(?:title|aria-label|alt|placeholder|content)=")
 _CHANGES_WHERE = SKIP | {"title", "option", "textarea", "a"}
 
 
-@dataclass(frozen=True)
-class Where:
-    """What typography needs to know about the place of a text (worked out once per element)."""
+class Where(NamedTuple):
+    """What typography needs to know about the place of a text (worked out once per element).
+
+    A tuple: every text is looked up in the cache of :func:`_typeset` with its place, and a tuple
+    is hashed and compared in C (a dataclass's ``__eq__`` is Python: 16 000 calls in a preview)."""
 
     language: str
     skip: bool = False  # code, an existing isolate …: left as written
@@ -194,6 +196,8 @@ class Where:
 def _inherit(parent: Where, name: str, token: str) -> Where:
     if name not in _CHANGES_WHERE and "lang=" not in token:
         return parent  # most elements: the parent's place, no new object
+    if name == "a" and "lang=" not in token and "footnote-ref" not in token:
+        return parent  # a link (every navigation item) changes nothing unless it is a note call
     lang = LANG.search(token)
     language = lang.group(1).split("-")[0].lower() if lang else parent.language
     return Where(language,
