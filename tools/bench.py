@@ -20,8 +20,8 @@ benchmark never edits a file of yours; `publishing` is imported from that copy.
   - ours, the translators' one-language preview (BUILD_ONLY_LOCALE=fa PDF=off): the first after a
     full build (its pages sit one folder higher than in the full site, so their typography is not
     found in the step cache) and the next ones (what each further preview costs, two a run);
-  - `mkdocs serve` of one language, ours and plain: seconds from saving a Dari page to the page
-    showing the change (what a translator waits for).
+  - `mkdocs serve` of one language, ours and plain, both running, saves alternating between them:
+    seconds from saving a Dari page to the page showing the change (what a translator waits for).
   Ratios: no-change / plain full (target 1.3), both previews / plain one language (target 1.2),
   24 PDFs / 12 PDFs (target 1.5), and the clean build's seconds (target 60 s).
 * Page weight, per language, in Debian Chromium against the built site: the first visit to a
@@ -206,47 +206,55 @@ def weigh(site: Path, label: str, codes: list[str]) -> dict:
     return out
 
 
-def serve_save_to_page(project: Path, runs: int) -> list[float]:
+def serve_save_to_page(projects: list[Path], runs: int) -> list[list[float]]:
     """Seconds from saving a Dari page to seeing the change in `mkdocs serve` (BUILD_ONLY_LOCALE=fa):
-    what a translator waits for. Polls the page the way a browser reloads it."""
+    what a translator waits for. Polls the page the way a browser reloads it. One server per
+    project, all running; the saves alternate between them, so that each sees the same machine."""
     import signal
     import socket
     import urllib.request
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = build_environment(project, {"BUILD_ONLY_LOCALE": "fa"})
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/about.html"
+    servers, pages = [], []
+    for project in projects:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        servers.append(subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
+            env=build_environment(project, {"BUILD_ONLY_LOCALE": "fa"}), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True))
+        pages.append(f"http://127.0.0.1:{port}/about.html")
 
-    def page() -> str:
+    def page(url: str) -> str:
         try:
             return urllib.request.urlopen(url, timeout=2).read().decode()
         except OSError:
             return ""
 
-    path = project / "docs" / "fa" / "about.md"
-    original = path.read_text(encoding="utf-8")
-    seconds: list[float] = []
+    paths = [project / "docs" / "fa" / "about.md" for project in projects]
+    originals = [path.read_text(encoding="utf-8") for path in paths]
+    seconds: list[list[float]] = [[] for _ in projects]
     try:
         deadline = time.monotonic() + 120
-        while "<html" not in page() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        for url in pages:
+            while "<html" not in page(url) and time.monotonic() < deadline:
+                time.sleep(0.1)
         time.sleep(2)
         for run in range(runs):
             marker = "نشانی‌آزمایشی" + "۰۱۲۳۴۵۶۷۸۹"[run % 10] + "ب"  # no Latin: typography would isolate it
-            path.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
-            started = time.monotonic()
-            while marker not in page() and time.monotonic() - started < 60:
-                time.sleep(0.05)
-            seconds.append(time.monotonic() - started)
-            time.sleep(1.5)
+            for path, original, url, times in zip(paths, originals, pages, seconds):
+                path.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
+                started = time.monotonic()
+                while marker not in page(url) and time.monotonic() - started < 60:
+                    time.sleep(0.05)
+                times.append(time.monotonic() - started)
+                time.sleep(1.5)
     finally:
-        path.write_text(original, encoding="utf-8")
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait()
+        for path, original in zip(paths, originals):
+            path.write_text(original, encoding="utf-8")
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait()
     return seconds
 
 
@@ -289,8 +297,8 @@ def builds(runs: int, scratch: Path) -> dict:
         times["one_page_edited"].append(mkdocs_build(project, scratch / "site"))
         edited.write_text(original, encoding="utf-8")
         mkdocs_build(project, scratch / "site")  # back to the unedited site for the page weight
-    times["serve_save_to_page"] = serve_save_to_page(project, max(runs, 5))
-    times["plain_serve_save_to_page"] = serve_save_to_page(plain, max(runs, 5))
+    times["serve_save_to_page"], times["plain_serve_save_to_page"] = serve_save_to_page([project, plain],
+                                                                                        max(2 * runs, 6))
     medians = {name: median(values) for name, values in times.items()}
     return {
         "runs": runs,
