@@ -54,39 +54,61 @@ def pieces(html: str):
             yield ("raw" if is_raw(part) else "tag"), part
 
 
+_RAW, _CLOSE, _VOID, _OPEN = range(4)
+
+
+def _kind(token: str) -> tuple[int, str]:
+    """(kind, lower-case element name) of a token that is not text."""
+    if token[1] in "!?":
+        return _RAW, ""  # comment, declaration, processing instruction
+    name = TAG_NAME.match(token).group(1).lower()
+    if token[1] == "/":
+        return _CLOSE, name
+    if (name == "script" or name == "style") and "</" in token:
+        return _RAW, name  # a whole raw-text element, as written
+    return (_VOID if name in VOID or token.endswith("/>") else _OPEN), name
+
+
 def transform(html: str, text: Callable[[str, Any], str] | None = None,
               tag: Callable[[str, Any], str] | None = None,
               inherit: Callable[[Any, str, str], Any] | None = None, state: Any = None) -> str:
     """``html`` with every text token replaced by ``text(token, state)`` and every start tag by
     ``tag(token, state)``. ``state`` describes where a token stands: each element's is
     ``inherit(parent_state, name, start_tag)`` (its language, whether it is code …), worked out
-    once when the element opens. Raw-text elements, comments and whitespace pass through unchanged."""
+    once when the element opens. Raw-text elements, comments and whitespace pass through unchanged.
+
+    The callbacks must be pure functions of their arguments (states are hashable): the same start
+    tag in the same state is worked out once per call. The navigation repeats a few dozen tags
+    hundreds of times on every page."""
     parts = TOKEN.split(html)  # even indices: text; odd: tokens
     stack: list[tuple[str, Any]] = []
     current = state
-    name_of = TAG_NAME.match
+    kinds: dict[str, tuple[int, str]] = {}
+    opened: dict[tuple[str, Any], tuple[Any, str]] = {}  # (start tag, parent state) -> (state, new tag)
     for index in range(1, len(parts), 2):
         chunk = parts[index - 1]
         if text and chunk and not chunk.isspace():
             parts[index - 1] = text(chunk, current)
         token = parts[index]
-        if token[1] in "!?":
-            continue  # comment, declaration, processing instruction
-        name = name_of(token).group(1).lower()
-        closing = token[1] == "/"
-        if (name == "script" or name == "style") and not closing and "</" in token:
-            continue  # a whole raw-text element, as written (is_raw, inline for speed)
-        if closing:
+        kind_name = kinds.get(token)
+        if kind_name is None:
+            kind_name = kinds[token] = _kind(token)
+        kind, name = kind_name
+        if kind == _RAW:
+            continue
+        if kind == _CLOSE:
             for depth in range(len(stack) - 1, -1, -1):
                 if stack[depth][0] == name:
                     del stack[depth:]
                     current = stack[-1][1] if stack else state
                     break
             continue
-        own = inherit(current, name, token) if inherit else current
-        if tag:
-            parts[index] = tag(token, own)
-        if name not in VOID and not token.endswith("/>"):
+        done = opened.get((token, current))
+        if done is None:
+            own = inherit(current, name, token) if inherit else current
+            done = opened[(token, current)] = (own, tag(token, own) if tag else token)
+        own, parts[index] = done
+        if kind == _OPEN:
             stack.append((name, own))
             current = own
     last = parts[-1]
