@@ -159,13 +159,17 @@ TOKEN_STAND_IN = "\0gp-csp-token\0"
 
 
 def typeset_page(html: str, language: str, digits: str, token: str) -> str:
-    """Step 7, kept between builds."""
+    """Step 7, kept between builds: the frame of the page and each part its templates marked
+    (the sidebars, the article) on their own, so that a page that differs from one built before
+    only around them (a preview's page, a page whose neighbour changed) finds them again."""
     if TOKEN_STAND_IN in html:
-        return typography.apply(html, language, digits)
+        return typography.apply_in_parts(html, language, digits)
     marked = html.replace(token, TOKEN_STAND_IN)
-    result = step_cache.text_step("typography", marked, (language, digits),
-                                  lambda: typography.apply(marked, language, digits))
-    return result.replace(TOKEN_STAND_IN, token)
+
+    def cached(text: str, parameters: tuple[str, ...], compute) -> str:
+        return step_cache.text_step("typography", text, parameters, compute)
+
+    return typography.apply_in_parts(marked, language, digits, cached).replace(TOKEN_STAND_IN, token)
 
 
 # --------------------------------------------------------------------------- site

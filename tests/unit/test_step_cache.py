@@ -93,6 +93,42 @@ def test_content_cannot_name_the_stand_in_to_get_the_token():
     assert "cccc3333" not in pipeline.typeset_page(page, "fr", "0123456789", "cccc3333").split("</script>")[1]
 
 
+# A page as overrides/main.html marks it: the sidebars and the article are parts; the frame
+# around them differs between the site and a one-language preview (language switcher, links up).
+MARKED = ('<!doctype html><html lang="fa" dir="rtl"><head><title>رهنما 2026</title></head><body>'
+          '<header>{frame}</header>'
+          '<!--gp:part--><nav><a href="x.html">مادهٔ 7 (A/HRC/53/21)</a></nav><!--/gp:part-->'
+          '<div lang="en"><article class="md-content__inner md-typeset"><!--gp:part-->'
+          '<p>On 7 October 2025, under Article 7<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>'
+          '<sup id="fnref:2"><a class="footnote-ref" href="#fn:2">2</a></sup></p><code>p. 7</code>'
+          '<!--/gp:part--></article></div></body></html>')
+
+
+def test_a_page_typeset_in_parts_is_the_page_typeset_whole_without_the_marks():
+    page = MARKED.format(frame='<a href="../fr/" lang="fr">Français : oui</a>')
+    whole = typography.apply(page.replace("<!--gp:part-->", "").replace("<!--/gp:part-->", ""), "fa", "۰۱۲۳۴۵۶۷۸۹")
+    assert pipeline.typeset_page(page, "fa", "۰۱۲۳۴۵۶۷۸۹", "tttt") == whole
+    assert "A/HRC/53/21)</bdi>" in whole and "7\u00a0October" in whole  # Dari rules outside, English inside
+    assert "gp:part" not in whole and "gp-part" not in whole
+
+
+def test_a_preview_finds_the_parts_a_full_build_typeset():
+    """Its pages differ from the site's only around the sidebars and the article."""
+    pipeline.typeset_page(MARKED.format(frame='<a href="../fr/" lang="fr">Français</a>'), "fa", "۰۱۲۳۴۵۶۷۸۹", "t1")
+    hits, misses = step_cache.stats["hits"], step_cache.stats["misses"]
+    pipeline.typeset_page(MARKED.format(frame=""), "fa", "۰۱۲۳۴۵۶۷۸۹", "t2")
+    assert (step_cache.stats["hits"] - hits, step_cache.stats["misses"] - misses) == (2, 1)  # the frame only
+
+
+@pytest.mark.parametrize("page", [
+    MARKED.format(frame="").replace("<!--/gp:part--></article>", "</article>"),  # a part never closed
+    MARKED.format(frame="<script>var s = '<!--gp:part-->';</script>"),  # a mark in a script
+])
+def test_marks_that_do_not_pair_up_give_the_page_typeset_whole(page):
+    whole = typography.apply(page, "fa", "۰۱۲۳۴۵۶۷۸۹").replace("<!--gp:part-->", "").replace("<!--/gp:part-->", "")
+    assert pipeline.typeset_page(page, "fa", "۰۱۲۳۴۵۶۷۸۹", "tttt") == whole
+
+
 def test_pruning_deletes_the_least_recently_used_first():
     for name in ("old", "middle", "new"):
         step_cache.text_step("s", name, (), lambda: "x" * 1000)
