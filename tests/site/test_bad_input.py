@@ -88,30 +88,21 @@ def test_unsafe_html_in_a_translation_fails_with_file_and_line(docs_copy):
     assert "docs/fa/about.md:13:" in result.stderr and "outside the site" in result.stderr
 
 
-def test_bad_front_matter_fails_with_file_and_line(docs_copy):
-    page = docs_copy / "docs" / "fr" / "about.md"
+@pytest.mark.parametrize("language, key, value, expected", [
+    ("fr", "description", "Qui publie ce site : un réglage", "front matter is not valid YAML ("),
+    # PyYAML raised ValueError for it while the translation status read every page: the build
+    # stopped with a traceback that named no file
+    ("fa", "last_reviewed", "2026-13-40", "front matter is not valid YAML ('2026-13-40' is not a date that exists"),
+])
+def test_bad_front_matter_fails_with_file_and_line(docs_copy, language, key, value, expected):
+    page = docs_copy / "docs" / language / "about.md"
     text = page.read_text(encoding="utf-8")
-    page.write_text(re.sub(r"^description: .*$", "description: Qui publie ce site : un réglage", text, count=1, flags=re.M),
-                    encoding="utf-8")
+    page.write_text(re.sub(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M), encoding="utf-8")
     result = run_mkdocs("build", "--strict", "--site-dir", str(docs_copy / "site"), cwd=docs_copy,
-                        env={**FAST, "BUILD_ONLY_LOCALE": "fr"})
+                        env={**FAST, "BUILD_ONLY_LOCALE": language})
     assert result.returncode != 0
-    assert "docs/fr/about.md:3: front matter is not valid YAML" in result.stderr
-
-
-def test_a_date_that_does_not_exist_fails_with_file_and_line_not_a_traceback(docs_copy):
-    """PyYAML raised ValueError for 2026-13-40 while the translation status read every page: the
-    build stopped with a traceback that named no file."""
-    page = docs_copy / "docs" / "fa" / "about.md"
-    text = page.read_text(encoding="utf-8")
-    page.write_text(re.sub(r"^last_reviewed: .*$", "last_reviewed: 2026-13-40", text, count=1, flags=re.M),
-                    encoding="utf-8")
-    result = run_mkdocs("build", "--strict", "--site-dir", str(docs_copy / "site"), cwd=docs_copy,
-                        env={**FAST, "BUILD_ONLY_LOCALE": "fa"})
-    assert result.returncode != 0
-    line = text[:text.index("last_reviewed:")].count("\n") + 1
-    assert f"docs/fa/about.md:{line}: front matter is not valid YAML ('2026-13-40' is not a date that exists" \
-        in result.stderr, result.stderr[-2000:]
+    line = text[:text.index(f"\n{key}:")].count("\n") + 2
+    assert f"docs/{language}/about.md:{line}: {expected}" in result.stderr, result.stderr[-2000:]
     assert "Traceback" not in result.stderr
 
 
