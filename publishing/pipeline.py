@@ -160,9 +160,10 @@ TOKEN_STAND_IN = "\0gp-csp-token\0"
 
 
 def typeset_page(html: str, language: str, digits: str, token: str) -> str:
-    """Step 7, kept between builds: the frame of the page and each part its templates marked
-    (the sidebars, the article) on their own, so that a page that differs from one built before
-    only around them (a preview's page, a page whose neighbour changed) finds them again."""
+    """Step 7, kept between builds: the page as a whole (one lookup when nothing changed) and,
+    below it, the frame of the page and each part its templates marked (the sidebars, the
+    article), so that a page that differs from one built before only around them (a preview's
+    page, a page whose neighbour changed) finds them again."""
     if TOKEN_STAND_IN in html:
         return typography.apply_in_parts(html, language, digits)
     marked = html.replace(token, TOKEN_STAND_IN)
@@ -170,7 +171,9 @@ def typeset_page(html: str, language: str, digits: str, token: str) -> str:
     def cached(text: str, parameters: tuple[str, ...], compute) -> str:
         return step_cache.text_step("typography", text, parameters, compute)
 
-    return typography.apply_in_parts(marked, language, digits, cached).replace(TOKEN_STAND_IN, token)
+    result = cached(marked, (language, digits, "page"),
+                    lambda: typography.apply_in_parts(marked, language, digits, cached))
+    return result.replace(TOKEN_STAND_IN, token)
 
 
 # --------------------------------------------------------------------------- site

@@ -269,11 +269,12 @@ def apply_in_parts(html: str, page_language: str, digits: str, cache=None) -> st
     """:func:`apply` on a page whose templates marked parts, without the marks.
 
     ``cache(text, parameters, compute)`` returns ``compute()`` or the result it gave before for
-    the same text and parameters (the frame, then each part with the place it stands at)."""
+    the same text and parameters (the frame, then each part with the place it stands at). A page
+    without parts is typeset whole, outside it (the caller keeps whole pages)."""
     cache = cache or (lambda text, parameters, compute: compute())
     split = split_parts(html) if "\0gp-part" not in html else None  # NUL: never in a page
     if split is None or not split[1]:
-        return _unmarked(cache(html, (page_language, digits), lambda: apply(html, page_language, digits)))
+        return _unmarked(apply(html, page_language, digits))
     frame, parts = split
     done = cache(frame, (page_language, digits, "frame"),
                  lambda: _apply(frame, Where(page_language), digits, parts=True))
