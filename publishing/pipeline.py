@@ -42,8 +42,9 @@ KEPT BETWEEN BUILDS: the content stage (2–5) and typography (7) are pure funct
 are given, so their results are stored under the hash of that HTML and of the code and settings
 (publishing/step_cache.py): a rebuild, a preview and a save in `mkdocs serve` run them only for
 pages that changed. Typography keeps the parts that overrides/main.html marks (the sidebars, the
-article) apart from the frame around them, which alone differs in a one-language preview. A step added there may read only its HTML, the code, mkdocs.yml and data/;
-one that needs the page, the date or another file belongs in step 6 (document), which always runs.
+article) apart from the frame around them, which alone differs in a one-language preview. A step
+added there may read only its HTML, the code, mkdocs.yml and data/; one that needs the page, the
+date or another file belongs in step 6 (document), which always runs.
 """
 
 from __future__ import annotations
