@@ -62,3 +62,16 @@ def test_review_date_within_a_year_after_the_last_review():
 def test_time_sensitive_pages_must_have_a_review_date():
     (line, message), = problems_in(GOOD + "---\n", review_required=True)
     assert "review_by" in message and "extra.review_dates.required" in message
+
+
+@pytest.mark.parametrize("value", ['!!python/object/apply:os.system ["touch /tmp/gp-pwned"]', "!!python/name:os.system"])
+def test_python_tags_in_contributed_yaml_are_refused_not_run(value, tmp_path):
+    """The loader is a safe loader with one constructor replaced (dates): tags that would call
+    Python stay unknown to it."""
+    from publishing.data_files import DataError, front_matter, load_yaml
+
+    (line, message), = problems_in(f"---\ntitle: {value}\ndescription: y\nlast_reviewed: 2026-11-27\n---\n")
+    assert line == 2 and "could not determine a constructor" in message
+    assert front_matter(f"---\ntitle: {value}\n---\n") == {}
+    with pytest.raises(DataError, match=r"strings.yml:1: not valid YAML"):
+        load_yaml(f"key: {value}\n", "strings.yml")
