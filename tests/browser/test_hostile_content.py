@@ -70,6 +70,8 @@ poster="https://t.example/v.png"></video>
 A paragraph with attributes.
 {: onclick="window.__pwned=1" style="background:url(https://t.example/a.png)" }
 
+A part mark closed early <!--/gp:part--><!--gp:part--> and one in code <code><!--gp:part--></code>.
+
 /// html | a
     attrs: {rel: attachment, href: "fi\\tle:///proc/self/environ", onclick: "window.__pwned=1"}
 attachment

@@ -130,6 +130,13 @@ def test_marks_that_do_not_pair_up_give_the_page_typeset_whole(page):
     assert pipeline.typeset_page(page, "fa", "۰۱۲۳۴۵۶۷۸۹", "tttt") == whole
 
 
+def test_content_cannot_add_or_move_a_part_mark():
+    """A translator who closes the article's part early (or opens one inside code) would have
+    typography treat text outside its place: the content stage drops every comment."""
+    hostile = '<p>a</p><!--/gp:part--><p>7 October</p><!--gp:part--><code><!--gp:part-->p. 7</code>'
+    assert "gp:part" not in pipeline.content(hostile)
+
+
 def test_pruning_deletes_the_least_recently_used_first():
     for name in ("old", "middle", "new"):
         step_cache.text_step("s", name, (), lambda: "x" * 1000)
