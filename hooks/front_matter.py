@@ -23,7 +23,7 @@ import yaml
 from mkdocs.plugins import get_plugin_logger
 
 from publishing import languages
-from publishing.data_files import SAFE_LOADER, yaml_mistake
+from publishing.data_files import parse_yaml, yaml_mistake
 
 log = get_plugin_logger("front_matter")
 
@@ -42,7 +42,7 @@ def problems_in(text: str, review_required: bool = False) -> list[tuple[int, str
         return [(1, "no front matter: start the page with a '---' block holding title, "
                     "description and last_reviewed")]
     try:
-        data = yaml.load(match.group(1), Loader=SAFE_LOADER)
+        data = parse_yaml(match.group(1))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2  # +1 for the '---' line, +1 one-based

@@ -25,7 +25,7 @@ import yaml
 from mkdocs.exceptions import PluginError
 
 from publishing import step_cache
-from publishing.data_files import SAFE_LOADER
+from publishing.data_files import parse_yaml
 from publishing.sanitise import ALLOWED_TAGS, GLOBAL_ATTRIBUTES, TAG_ATTRIBUTES, THEME_NAMES, inside_site, link_target
 
 SITE_MARKERS = re.compile(r"<!--\s*gp:[a-z-]+\s*-->")
@@ -148,7 +148,7 @@ def markdown_problems(text: str, source: str) -> list[str]:
             problems.append((line, f"/// html | {name}: <{name}> is not allowed in content"))
         options = {}
         try:
-            options = yaml.load(re.sub(r"^[ \t]+", "", match.group(2), flags=re.M), Loader=SAFE_LOADER) or {}
+            options = parse_yaml(re.sub(r"^[ \t]+", "", match.group(2), flags=re.M)) or {}
         except yaml.YAMLError:
             problems.append((line, "/// html options are not valid YAML"))
         attributes = options.get("attrs") if isinstance(options, dict) else None
