@@ -238,15 +238,21 @@ def _apply(html: str, start: Where, digits: str, parts: bool = False) -> str:
 
 # --------------------------------------------------------------------------- a page in parts
 
-# The templates mark the large parts of a page that do not depend on where the page is built
-# (overrides/main.html: the sidebars, the article). Each is typeset on its own, starting at the
-# place where it stands, so that a cache of results (publishing/pipeline.py) finds it again when
-# the rest of the page differs: a one-language preview has no language switcher and its pages sit
-# one folder higher, but the same navigation and articles as the full site. Text tokens never
-# cross a tag, so typesetting the parts one by one gives the same bytes as the whole page.
+# The templates mark parts of a page (overrides/main.html, partials/header.html). Each is typeset
+# on its own, starting at the place where it stands, so that a cache of results
+# (publishing/pipeline.py) finds the frame around them and the large ones again when another part
+# differs. A one-language preview's pages have no language switcher and sit one folder higher, but
+# the same navigation, articles, header and footer as the full site: the large parts (the
+# sidebars, the article) and the frame are found again; the small parts that differ (the <head>,
+# the language switcher, the scripts at the end) are typeset again, which costs less than a file
+# of the cache. Text tokens never cross a tag, so typesetting the parts one by one gives the same
+# bytes as the whole page.
 PART_MARKS = ("<!--gp:part-->", "<!--/gp:part-->")
 HOLE = "\0gp-part\0"  # NUL: no page can contain it (the sanitiser and HTML parsers replace it)
 PLACE = re.compile(r"\0gp-part:([^:\0]*):([01]):([01]):([01])\0")
+# A part shorter than this is typeset, never looked up: a <head> or the scripts at the end take
+# about 0.1 ms to typeset, less than a file of the cache costs to find, or to write when missing.
+SMALL_PART = 4096
 
 
 def split_parts(html: str) -> tuple[str, list[str]] | None:
@@ -269,8 +275,9 @@ def apply_in_parts(html: str, page_language: str, digits: str, cache=None) -> st
     """:func:`apply` on a page whose templates marked parts, without the marks.
 
     ``cache(text, parameters, compute)`` returns ``compute()`` or the result it gave before for
-    the same text and parameters (the frame, then each part with the place it stands at). A page
-    without parts is typeset whole, outside it (the caller keeps whole pages)."""
+    the same text and parameters (the frame, then each part of at least :data:`SMALL_PART`
+    characters with the place it stands at). A page without parts is typeset whole, outside it
+    (the caller keeps whole pages)."""
     cache = cache or (lambda text, parameters, compute: compute())
     split = split_parts(html) if "\0gp-part" not in html else None  # NUL: never in a page
     if split is None or not split[1]:
@@ -286,9 +293,12 @@ def apply_in_parts(html: str, page_language: str, digits: str, cache=None) -> st
     def fill(match: re.Match) -> str:
         part, (language, skip, plain, footnote_call) = next(pieces)
         start = Where(language, skip == "1", plain == "1", footnote_call == "1")
+        if len(part) < SMALL_PART:
+            return _apply(part, start, digits)
         return cache(part, (page_language, digits, *match.groups()), lambda: _apply(part, start, digits))
 
-    return _unmarked(PLACE.sub(fill, done))
+    # the parts hold no mark (the page was split at each): the marks are taken out of the frame
+    return PLACE.sub(fill, _unmarked(done))
 
 
 def _unmarked(html: str) -> str:
@@ -331,5 +341,7 @@ def _glue_footnote_calls(html: str) -> str:
     """A WORD JOINER before every footnote call, so that a call never starts a line; a call
     right after another is marked ``gp-call-next``, and the style sheets put a comma before it
     («1,3», not «13»)."""
+    if '<sup id="fnref' not in html:  # most of a page's parts: two passes over it saved
+        return html
     html = FOOTNOTE_CALL.sub(WORD_JOINER + '<sup id="fnref', html)
     return NEXT_CALL.sub(r'\1\2<sup class="gp-call-next" id="fnref', html)

@@ -93,40 +93,55 @@ def test_content_cannot_name_the_stand_in_to_get_the_token():
     assert "cccc3333" not in pipeline.typeset_page(page, "fr", "0123456789", "cccc3333").split("</script>")[1]
 
 
-# A page as overrides/main.html marks it: the sidebars and the article are parts; the frame
-# around them differs between the site and a one-language preview (language switcher, links up).
-MARKED = ('<!doctype html><html lang="fa" dir="rtl"><head><title>رهنما 2026</title></head><body>'
-          '<header>{frame}</header>'
-          '<!--gp:part--><nav><a href="x.html">مادهٔ 7 (A/HRC/53/21)</a></nav><!--/gp:part-->'
-          '<div lang="en"><article class="md-content__inner md-typeset"><!--gp:part-->'
-          '<p>On 7 October 2025, under Article 7<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>'
+# A page as overrides/main.html marks it: the sidebars and the article are large parts, the same in
+# the site and a one-language preview; the <head> (links one folder up) and the language switcher
+# are small parts, which differ.
+NAVIGATION = "".join(f'<li><a href="x{n}.html">مادهٔ {n} (A/HRC/53/{n})</a></li>' for n in range(80))
+ARTICLE = "<p>On 7 October 2025, under Article 7, the Office said: « non ».</p>" * 80
+MARKED = ('<!doctype html><html lang="fa" dir="rtl"><head><!--gp:part--><title>رهنما 2026</title>'
+          '<link rel="stylesheet" href="{up}assets/site.css"><!--/gp:part--></head><body>'
+          '<header><a href="./">رهنمای 2026</a><!--gp:part-->{switcher}<!--/gp:part--></header>'
+          '<!--gp:part--><nav><ul>' + NAVIGATION + '</ul></nav><!--/gp:part-->'
+          '<div lang="en"><article class="md-content__inner md-typeset"><!--gp:part-->' + ARTICLE +
+          '<p>See<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>'
           '<sup id="fnref:2"><a class="footnote-ref" href="#fn:2">2</a></sup></p><code>p. 7</code>'
-          '<!--/gp:part--></article></div></body></html>')
+          '<!--/gp:part--></article></div><footer>۲۰۲۶</footer></body></html>')
+SITE_PAGE = MARKED.format(up="../../", switcher='<a href="../../fr/" lang="fr">Français : oui</a>')
+PREVIEW_PAGE = MARKED.format(up="../", switcher="")
 
 
-def test_a_page_typeset_in_parts_is_the_page_typeset_whole_without_the_marks():
-    page = MARKED.format(frame='<a href="../fr/" lang="fr">Français : oui</a>')
-    whole = typography.apply(page.replace("<!--gp:part-->", "").replace("<!--/gp:part-->", ""), "fa", "۰۱۲۳۴۵۶۷۸۹")
+def unmarked(page: str) -> str:
+    return page.replace("<!--gp:part-->", "").replace("<!--/gp:part-->", "")
+
+
+def test_the_parts_are_large_and_small_as_the_real_pages_are():
+    assert len(NAVIGATION) >= typography.SMALL_PART and len(ARTICLE) >= typography.SMALL_PART
+
+
+@pytest.mark.parametrize("page", [SITE_PAGE, PREVIEW_PAGE])
+def test_a_page_typeset_in_parts_is_the_page_typeset_whole_without_the_marks(page):
+    whole = typography.apply(unmarked(page), "fa", "۰۱۲۳۴۵۶۷۸۹")
     assert pipeline.typeset_page(page, "fa", "۰۱۲۳۴۵۶۷۸۹", "tttt") == whole
     assert "A/HRC/53/21)</bdi>" in whole and "7\u00a0October" in whole  # Dari rules outside, English inside
+    assert "\u2060<sup" in whole and "gp-call-next" in whole  # the footnote calls glued, in a part
     assert "gp:part" not in whole and "gp-part" not in whole
 
 
-def test_a_preview_finds_the_parts_a_full_build_typeset():
-    """Its pages differ from the site's only around the sidebars and the article."""
-    pipeline.typeset_page(MARKED.format(frame='<a href="../fr/" lang="fr">Français</a>'), "fa", "۰۱۲۳۴۵۶۷۸۹", "t1")
+def test_a_preview_finds_the_frame_and_the_large_parts_a_full_build_typeset():
+    """Its pages differ from the site's only in the small parts, which are typeset again."""
+    pipeline.typeset_page(SITE_PAGE, "fa", "۰۱۲۳۴۵۶۷۸۹", "t1")
     hits, misses = step_cache.stats["hits"], step_cache.stats["misses"]
-    pipeline.typeset_page(MARKED.format(frame=""), "fa", "۰۱۲۳۴۵۶۷۸۹", "t2")
-    # typeset again: the frame only (the page as a whole is not found, and is kept for next time)
-    assert (step_cache.stats["hits"] - hits, step_cache.stats["misses"] - misses) == (2, 2)
+    pipeline.typeset_page(PREVIEW_PAGE, "fa", "۰۱۲۳۴۵۶۷۸۹", "t2")
+    # the frame, the navigation and the article found; the page as a whole not (and kept for next time)
+    assert (step_cache.stats["hits"] - hits, step_cache.stats["misses"] - misses) == (3, 1)
 
 
 @pytest.mark.parametrize("page", [
-    MARKED.format(frame="").replace("<!--/gp:part--></article>", "</article>"),  # a part never closed
-    MARKED.format(frame="<script>var s = '<!--gp:part-->';</script>"),  # a mark in a script
+    SITE_PAGE.replace("<!--/gp:part--></article>", "</article>"),  # a part never closed
+    MARKED.format(up="", switcher="<script>var s = '<!--gp:part-->';</script>"),  # a mark in a script
 ])
 def test_marks_that_do_not_pair_up_give_the_page_typeset_whole(page):
-    whole = typography.apply(page, "fa", "۰۱۲۳۴۵۶۷۸۹").replace("<!--gp:part-->", "").replace("<!--/gp:part-->", "")
+    whole = unmarked(typography.apply(page, "fa", "۰۱۲۳۴۵۶۷۸۹"))
     assert pipeline.typeset_page(page, "fa", "۰۱۲۳۴۵۶۷۸۹", "tttt") == whole
 
 

@@ -42,6 +42,19 @@ def test_material_writes_the_html_tag_that_gets_its_direction():
     assert document.set_direction('<html lang="fa" class="no-js">', "rtl").startswith('<html lang="fa" dir="rtl"')
 
 
+def test_material_still_opens_and_closes_the_head_and_the_scripts_with_the_blocks_we_mark():
+    """overrides/main.html marks the <head> from site_meta to extrahead, and the end of the page
+    from config to scripts, as parts for typography. Anything Material put outside those blocks
+    would land in the frame, which must be the same in the site and a one-language preview."""
+    base = (TEMPLATES / "base.html").read_text(encoding="utf-8")
+    head = base[base.index("<head>") + len("<head>"):base.index("</head>")].strip()
+    assert head.startswith("{% block site_meta %}") and head.endswith("{% block extrahead %}{% endblock %}"), \
+        "overrides/main.html: the <head>'s part must open with its first block and close with its last"
+    end = base[base.index("{% block config %}"):base.index("</body>")].strip()
+    assert end.endswith("{% endblock %}") and end.count("{% block ") == 2 and "{% block scripts %}" in end, \
+        "overrides/main.html: the part at the end must run from the config block to the scripts block"
+
+
 def test_material_writes_the_config_script_that_search_reads():
     base = (TEMPLATES / "base.html").read_text(encoding="utf-8")
     assert '<script id="__config" type="application/json">' in base and '"base": base_url' in base, \
