@@ -209,7 +209,7 @@ def site(config) -> None:
     if not state.serve:
         protect_all(config, site_dir)
     write_build_info(config, site_dir)
-    step_cache.prune()
+    step_cache.prune_after_build()
 
 
 def html_pages(site_dir: Path) -> list[Path]:

@@ -13,7 +13,7 @@ under the SHA-256 of everything it depends on:
 Change one byte of any of them and every key changes: a stale result cannot be found. Only
 results are stored, never errors: a page that stops the build is checked again every time.
 The folder is ``.cache/steps`` (``STEP_CACHE_DIR`` elsewhere; ``STEP_CACHE=off`` turns it off);
-it is pruned to a size budget, oldest use first. tests/quality/test_reproducible.py builds the
+it is pruned to a size budget, oldest use first, once builds have stored enough to matter. tests/quality/test_reproducible.py builds the
 site again with an empty cache and finds it byte-identical.
 """
 
@@ -57,7 +57,13 @@ def key(step: str, text: str, *parameters: str) -> str:
 
 
 stats = {"hits": 0, "misses": 0}
-_unpruned_writes = [0]  # results stored since this process last pruned the cache
+# A build prunes the cache only once the results stored since it was last pruned (by any build:
+# the count is kept in the folder) reach this: a preview or a save in `mkdocs serve` stores a few
+# hundred KB, and listing the thousand files of the cache cost it 8–11 ms. The cache is pruned to
+# the budget minus this, so that it never holds more than the budget.
+PRUNE_AFTER_BYTES = BUDGET_BYTES // 16
+LEDGER = "stored-since-pruned"
+_stored = [0]  # bytes of results this process stored and has not counted in the ledger yet
 
 
 def text_step(step: str, text: str, parameters: tuple[str, ...], compute: Callable[[], str]) -> str:
@@ -75,25 +81,41 @@ def text_step(step: str, text: str, parameters: tuple[str, ...], compute: Callab
         pass
     result = compute()
     stats["misses"] += 1
-    _unpruned_writes[0] += 1
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # two builds may share the folder
-    partial.write_text(result, encoding="utf-8")
+    data = result.encode("utf-8")
+    partial.write_bytes(data)
     partial.replace(path)
+    _stored[0] += len(data)
     return result
 
 
-def prune(budget: int = BUDGET_BYTES, where: Path | None = None) -> int:
-    """Delete the least recently used files of ``where`` (this cache by default) until it fits
-    ``budget`` bytes; returns how many. Also used for the PDF cache (publishing/pdf.py)."""
-    if where is None:
-        # this cache grows only when a build stores a result: a build that found every result
-        # (a rebuild or preview with no change) has nothing to prune, and skips listing the folder
-        if not _unpruned_writes[0]:
-            return 0
-        _unpruned_writes[0] = 0
-    where = where or folder()
-    if where is None or not where.is_dir():
+def prune_after_build() -> int:
+    """The build's pruning of this cache: nothing when this build stored nothing (a rebuild or a
+    preview with no change) or, with what other builds stored since, less than
+    :data:`PRUNE_AFTER_BYTES`; else :func:`prune` to the budget minus that. Returns how many
+    files it deleted. (Two builds that share the folder may both count at once: a prune comes
+    one build later then, no harm.)"""
+    where = folder()
+    if where is None or not _stored[0]:
+        return 0
+    ledger = where / LEDGER
+    try:
+        before = int(ledger.read_text(encoding="ascii"))
+    except (FileNotFoundError, ValueError):
+        before = 0
+    stored, _stored[0] = before + _stored[0], 0
+    removed = 0
+    if stored >= PRUNE_AFTER_BYTES:
+        removed, stored = prune(BUDGET_BYTES - PRUNE_AFTER_BYTES, where), 0
+    ledger.write_text(str(stored), encoding="ascii")
+    return removed
+
+
+def prune(budget: int, where: Path) -> int:
+    """Delete the least recently used files of ``where`` until it fits ``budget`` bytes; returns
+    how many. Also used for the PDF cache (publishing/pdf.py)."""
+    if not where.is_dir():
         return 0
     entries = list(_files(str(where)))
     total = sum(size for _, size, _ in entries)

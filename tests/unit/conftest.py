@@ -10,3 +10,6 @@ import pytest
 def own_step_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("STEP_CACHE_DIR", str(tmp_path / "step-cache"))
     monkeypatch.delenv("STEP_CACHE", raising=False)
+    from publishing import step_cache
+
+    monkeypatch.setattr(step_cache, "_stored", [0])  # what this process stored counts for its cache only

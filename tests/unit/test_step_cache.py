@@ -163,7 +163,7 @@ def test_pruning_deletes_the_least_recently_used_first():
         os.utime(path, (now - age, now - age))
         by_text[text] = path
     step_cache.text_step("s", "old", (), lambda: "never")  # a use makes it the newest
-    assert step_cache.prune(budget=2000) == 1
+    assert step_cache.prune(2000, step_cache.folder()) == 1
     assert by_text["old"].exists() and by_text["new"].exists() and not by_text["middle"].exists()
 
 
@@ -179,13 +179,26 @@ def test_the_pdf_cache_keeps_the_books_used_last(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["middle.json", "middle.pdf", "new.json", "new.pdf"]
 
 
-def test_a_build_that_stored_nothing_does_not_list_the_cache_again():
-    """A rebuild or preview with no change finds every result: pruning (listing and stat-ing
-    every file of the cache) would cost it time for nothing."""
+def test_a_build_lists_the_cache_to_prune_it_only_once_builds_stored_enough(monkeypatch):
+    """A rebuild or preview with no change stores nothing, and a save in `mkdocs serve` a few
+    hundred KB: listing and stat-ing every file of the cache to prune it would cost each of them
+    time for nothing. What builds stored is counted in the folder, across builds."""
+    monkeypatch.setattr(step_cache, "PRUNE_AFTER_BYTES", 1500)
+    monkeypatch.setattr(step_cache, "BUDGET_BYTES", 3600)
+    listed = []
+    real_files = step_cache._files
+    monkeypatch.setattr(step_cache, "_files", lambda folder: listed.append(folder) or real_files(folder))
+    (step_cache.folder() / "s").mkdir(parents=True)
+    (step_cache.folder() / "s" / "put-there-long-ago").write_bytes(b"x" * 900)
+    os.utime(step_cache.folder() / "s" / "put-there-long-ago", (1, 1))
     step_cache.text_step("s", "a page", (), lambda: "x" * 1000)
-    assert step_cache.prune(budget=10**9) == 0  # after a write: the folder is listed, nothing over budget
-    (step_cache.folder() / "s" / "put-there-by-another-build").write_bytes(b"x" * 5000)
+    assert step_cache.prune_after_build() == 0 and not listed  # 1000 bytes stored: under 1500
     step_cache.text_step("s", "a page", (), lambda: "never")  # a hit stores nothing
-    assert step_cache.prune(budget=2000) == 0
+    assert step_cache.prune_after_build() == 0 and not listed
+    step_cache._stored[0] = 0  # a new build, which stores another 1000 bytes: 2000 since the last prune
     step_cache.text_step("s", "another page", (), lambda: "y" * 1000)
-    assert step_cache.prune(budget=2000) >= 1
+    assert step_cache.prune_after_build() == 1 and listed  # pruned to 3600 - 1500 bytes: the oldest went
+    assert not (step_cache.folder() / "s" / "put-there-long-ago").exists()
+    assert (step_cache.folder() / step_cache.LEDGER).read_text() == "0"
+
+
