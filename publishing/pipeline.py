@@ -105,7 +105,9 @@ def markers(markdown: str, page, config) -> str:
         raise PluginError(str(error)) from None
     html = env.get_template("partials/corrections.html").render(
         entries=entries, language=language, chapter_titles=chapter_titles,
-        original=site_languages.original.code, original_direction=site_languages.original.direction,
+        # the Language, not its direction: the template asks for it only when an entry falls back
+        # to the original, and Babel's locale data (20 ms a language) is then read only if needed
+        original=site_languages.original,
         ui=strings.for_language(site_languages, language))
     html = "\n".join(line for line in html.splitlines() if line.strip())
     return markdown.replace(corrections.MARKER, "\n\n" + html + "\n\n")

@@ -8,7 +8,7 @@ import datetime as _dt
 import pytest
 
 from publishing import corrections
-from publishing.data_files import DataError
+from publishing.data_files import ROOT, DataError
 
 CODES = ("en", "fa", "fr")
 
@@ -45,3 +45,20 @@ def test_entries_out_of_order_are_refused(tmp_path):
     write_log(tmp_path, "- date: 2026-10-01\n  en: Older.\n- date: 2026-11-02\n  en: Newer.\n")
     with pytest.raises(DataError, match="newest first"):
         corrections.log("policy-primer", CODES, folder=tmp_path)
+
+
+def test_an_entry_not_yet_translated_shows_the_original_line_marked_as_the_original():
+    """A Dari reader gets the English line, with its language and direction, so that it is read
+    and laid out left to right inside the right-to-left page."""
+    import jinja2
+
+    from publishing import languages
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "overrides")), autoescape=True)
+    env.filters["localdate"] = lambda value, code: str(value)
+    site = languages.from_mkdocs_yml(ROOT / "mkdocs.yml")
+    entries = [corrections.Correction(date=_dt.date(2026, 10, 1), chapter="",
+                                      text={"en": "Fixed <b>a</b> date."})]
+    html = env.get_template("partials/corrections.html").render(
+        entries=entries, language="fa", chapter_titles={}, original=site.original, ui={"colon": ":"})
+    assert '<span lang="en" dir="ltr">Fixed &lt;b&gt;a&lt;/b&gt; date.</span>' in html
