@@ -130,6 +130,17 @@ def test_a_chapter_is_assembled_as_a_reader_expects():
                    {"id": "c1-art", "title": "مادهٔ <bdi>7(3)</bdi> &lt;b&gt;", "level": 2}]
 
 
+@pytest.mark.parametrize("note, text", [
+    ("<p> First <em>a</em> </p>\n<p>Second &amp; last.</p>", "First <em>a</em> Second &amp; last."),  # one space between
+    ("A note without paragraphs, <b>bold</b>", "A note without paragraphs, <b>bold</b>"),
+])
+def test_a_note_of_several_paragraphs_or_none_moves_into_its_call_whole(note, text):
+    article = ('<p>Text<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>.</p>'
+               f'<div class="footnote"><ol><li id="fn:1">{note}</li></ol></div>')
+    html, _ = pdf.chapter_fragment(pdf.Chapter("pub/a.md", Path("a.html"), 1, article), {}, "", "pub/a.html")
+    assert f'Text<span class="footnote">{text}</span>.' in html
+
+
 def test_phone_books_show_wide_tables_as_one_card_per_row_and_keep_notes_linked():
     article = ("<h1>T</h1><table data-gp-stack><thead><tr><th>Date</th><th>Rule</th><th>Source</th></tr></thead>"
                '<tbody><tr><td data-label="Date">2021</td><td data-label="Rule">No <em>school</em>'
