@@ -41,8 +41,9 @@ and no CSP is written: the preview server injects an inline reload script of its
 KEPT BETWEEN BUILDS: the content stage (2–5) and typography (7) are pure functions of the HTML they
 are given, so their results are stored under the hash of that HTML and of the code and settings
 (publishing/step_cache.py): a rebuild, a preview and a save in `mkdocs serve` run them only for
-pages that changed. Typography keeps the parts that overrides/main.html marks (the sidebars, the
-article) apart from the frame around them, which alone differs in a one-language preview. A step
+pages that changed. Typography keeps the frame of a page and the large parts its templates mark
+(the sidebars, the article) apart: a one-language preview differs only in the small parts (the
+<head>, the language switcher, the scripts at the end), which are typeset again. A step
 added there may read only its HTML, the code, mkdocs.yml and data/; one that needs the page, the
 date or another file belongs in step 6 (document), which always runs.
 """
@@ -164,9 +165,9 @@ TOKEN_STAND_IN = "\0gp-csp-token\0"
 
 def typeset_page(html: str, language: str, digits: str, token: str) -> str:
     """Step 7, kept between builds: the page as a whole (one lookup when nothing changed) and,
-    below it, the frame of the page and each part its templates marked (the sidebars, the
-    article), so that a page that differs from one built before only around them (a preview's
-    page, a page whose neighbour changed) finds them again."""
+    below it, the frame of the page and each large part its templates marked (the sidebars, the
+    article), so that a page that differs from one built before only in another part (a
+    preview's page, a page whose neighbour changed) finds them again."""
     if TOKEN_STAND_IN in html:
         return typography.apply_in_parts(html, language, digits)
     marked = html.replace(token, TOKEN_STAND_IN)
