@@ -13,8 +13,9 @@ under the SHA-256 of everything it depends on:
 Change one byte of any of them and every key changes: a stale result cannot be found. Only
 results are stored, never errors: a page that stops the build is checked again every time.
 The folder is ``.cache/steps`` (``STEP_CACHE_DIR`` elsewhere; ``STEP_CACHE=off`` turns it off);
-it is pruned to a size budget, oldest use first, once builds have stored enough to matter. tests/quality/test_reproducible.py builds the
-site again with an empty cache and finds it byte-identical.
+it is pruned to a size budget, oldest use first, once builds have stored enough to matter.
+tests/quality/test_reproducible.py builds the site again with an empty cache and finds it
+byte-identical.
 """
 
 from __future__ import annotations
