@@ -38,7 +38,6 @@ def _date(loader, node):
 
 
 SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _date)
-SAFE_LOADER = SafeLoader
 
 
 def yaml_mistake(error: yaml.YAMLError) -> str:
@@ -51,7 +50,7 @@ def yaml_mistake(error: yaml.YAMLError) -> str:
 
 
 def parse_yaml(text: str):
-    return yaml.load(text, Loader=SAFE_LOADER)
+    return yaml.load(text, Loader=SafeLoader)
 
 
 def front_matter(text: str) -> dict:
@@ -123,7 +122,7 @@ class LineNumbers(Mapping):
     def _lines(self) -> dict:
         if self._table is None:
             lines: dict = {}
-            node = yaml.compose(self._text, Loader=SAFE_LOADER)
+            node = yaml.compose(self._text, Loader=SafeLoader)
             if node is not None:
                 _lines(node, (), lines)
             self._table = {path: line + self._first_line - 1 for path, line in lines.items()}

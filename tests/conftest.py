@@ -30,6 +30,7 @@ CHROMIUM_ARGS = [
 sys.path.insert(0, str(ROOT))
 
 from publishing import languages as _languages  # noqa: E402  (after the path is set)
+from tools.localserver import free_ports  # noqa: E402
 
 # The languages of mkdocs.yml (the i18n plugin's configuration): tests never list them.
 SITE_LANGUAGES = _languages.from_mkdocs_yml()
@@ -150,22 +151,6 @@ def docs_copy(tmp_path) -> Path:
     return target
 
 
-def _free_ports(count: int) -> list[int]:
-    """``count`` different free ports. All are held until all are chosen: one socket at a time,
-    the system may hand out the same port twice, and two server blocks of nginx on one port
-    answered /mirror/ from the site's block (a 404 that failed a mirror test now and then)."""
-    import socket
-
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
 HEADER_LINE = re.compile(r'add_header [A-Za-z0-9-]+ "[^"\\$\x00-\x1f\x7f]*" always;')
 
 
@@ -219,7 +204,8 @@ class Nginx:
         if not shutil.which("openssl"):
             pytest.fail("openssl is required for these tests: apt-get install openssl")
         directory = Path(directory).resolve()
-        https_port, http_port, mirror_port, onion_port = _free_ports(4)
+        # four different ports: two server blocks on one port, and /mirror/ answered from the site's
+        https_port, http_port, mirror_port, onion_port = free_ports(4)
         cert, key = _self_signed_certificate(work)
         snippet = work / "snippets" / "gender-persecution-headers.conf"
         _headers_snippet(directory, snippet)

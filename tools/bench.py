@@ -51,7 +51,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from localserver import serve
+from localserver import free_ports, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "build" / "reports"
@@ -213,14 +213,10 @@ def serve_save_to_page(projects: list[Path], runs: int) -> list[list[float]]:
     what a translator waits for. Polls the page the way a browser reloads it. One server per
     project, all running; the saves alternate between them, so that each sees the same machine."""
     import signal
-    import socket
     import urllib.request
 
     servers, pages = [], []
-    for project in projects:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+    for project, port in zip(projects, free_ports(len(projects))):
         servers.append(subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
             env=build_environment(project, {"BUILD_ONLY_LOCALE": "fa"}), stdout=subprocess.DEVNULL,

@@ -77,6 +77,7 @@ A part mark closed early <!--/gp:part--><!--gp:part--> and one in code <code><!-
 attachment
 ///
 """
+TITLE_SPOOF = r" \0gp-part:en:1:1:0\0"
 PAGES = {"en": "safe-exit-guide/documents.md", "fa": "safe-exit-guide/documents.md", "fr": "safe-exit-guide/documents.md"}
 
 
@@ -89,7 +90,11 @@ def hostile_project(tmp_path_factory):
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / name)
     for language, page in PAGES.items():
         path = project / "docs" / language / page
-        path.write_text(path.read_text(encoding="utf-8") + HOSTILE, encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        # a title (printed in the <head> and the header) that spoofs a typography part's place:
+        # YAML writes NUL as \0, the front matter check lets it through, and autoescape keeps it
+        text = re.sub(r"^title: (.*)$", lambda m: f'title: "{m.group(1)}{TITLE_SPOOF}"', text, count=1, flags=re.M)
+        path.write_text(text + HOSTILE, encoding="utf-8")
     return project
 
 
@@ -141,6 +146,11 @@ def test_nothing_hostile_runs_loads_navigates_or_clobbers_in_chromium(browser, h
     for marker in ("onerror", "onclick", "ontoggle", "srcset", "ping=", "javascript:", "t.example/p", "rel=\"attachment\""):
         assert marker not in article, marker
     assert page.evaluate("Object.keys(localStorage).length + Object.keys(sessionStorage).length") == 0
+    # the spoofed place in the title changed nothing around it: the Dari page's Latin text is
+    # still isolated, and the title reads as written (the browser shows NUL as U+FFFD)
+    assert "gp-part:en:1:1:0" in page.title() and "gp:part" not in page.content()
+    if language == "fa":
+        assert page.locator("article bdi").count() > 0, "the Dari article lost its isolates"
     context.close()
 
 

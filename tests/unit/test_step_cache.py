@@ -145,6 +145,23 @@ def test_marks_that_do_not_pair_up_give_the_page_typeset_whole(page):
     assert pipeline.typeset_page(page, "fa", "۰۱۲۳۴۵۶۷۸۹", "tttt") == whole
 
 
+@pytest.mark.parametrize("spoof", [
+    "\0gp-part:en:1:1:0\0",  # a place, as the frame's typography writes it
+    "\0gp-part\0",  # a hole
+    pipeline.TOKEN_STAND_IN,
+    "&lt;!--/gp:part--&gt;&lt;!--gp:part--&gt;",  # marks, as autoescape prints them
+])
+def test_front_matter_printed_in_the_head_cannot_move_a_part(spoof):
+    """A translator's title reaches the <head> (a part of its own) and the header (the frame)
+    through autoescape, which keeps NUL: a spoofed hole or place there must not make typography
+    treat a text elsewhere as code, or as another language's."""
+    page = (SITE_PAGE.replace("<title>رهنما 2026</title>", f"<title>رهنما {spoof} 2026</title>")
+            .replace('<a href="./">رهنمای 2026</a>', f'<a href="./">{spoof}</a>'))  # the header: the frame
+    whole = unmarked(typography.apply(unmarked(page), "fa", "۰۱۲۳۴۵۶۷۸۹"))
+    assert pipeline.typeset_page(page, "fa", "۰۱۲۳۴۵۶۷۸۹", "tttt") == whole
+    assert "A/HRC/53/21)</bdi>" in whole and "7\u00a0October" in whole
+
+
 def test_content_cannot_add_or_move_a_part_mark():
     """A translator who closes the article's part early (or opens one inside code) would have
     typography treat text outside its place: the content stage drops every comment."""
